@@ -1,0 +1,45 @@
+# Broadsheet: the two commands in the README (`make run`, `make test`) do all set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test serve install migrate demo lint bench-screening clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the blog with demo content on SQLite at http://127.0.0.1:8000
+run: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py demo
+	@echo ""
+	@echo "  Broadsheet is at   http://127.0.0.1:8000/"
+	@echo "  Admin:             http://127.0.0.1:8000/admin/  (user: author, password: broadsheet-demo)"
+	@echo ""
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the test suite (SQLite unless DATABASE_URL says otherwise)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Production-like: gunicorn, DEBUG off, static files collected and served by WhiteNoise
+serve: $(STAMP)
+	SECRET_KEY=$${SECRET_KEY:-local-serve-key-not-for-production} HTTPS=$${HTTPS:-false} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} sh -c '\
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	  $(BIN)/python manage.py demo && \
+	  echo "" && echo "  Broadsheet (gunicorn) is at http://127.0.0.1:8000/" && echo "" && \
+	  $(BIN)/gunicorn -c config/gunicorn.py config.wsgi'
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,83 @@
+"""The one home of HTML sanitizing: what post bodies (and comments) may contain.
+
+Every piece of HTML that reaches a page from a person goes through `sanitize`. Post bodies
+are Markdown rendered once on save; raw HTML the author pastes into the Markdown is cleaned
+by the same allow-list.
+"""
+
+import re
+
+import bleach
+import markdown
+from bleach.linkifier import Linker
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+# Tags an author may use in a post. Structure, emphasis, code, tables, figures and images:
+# everything Markdown produces, and nothing that runs script or restyles the page.
+POST_ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+        "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+        "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
+        "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+
+# Attributes per tag. No `style`, no `on*` handlers, no `class` (the stylesheet is ours).
+POST_ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title", "rel"],
+    "abbr": ["title"],
+    "img": ["src", "alt", "title", "width", "height", "loading", "srcset", "sizes"],
+    "td": ["colspan", "rowspan", "align"],
+    "th": ["colspan", "rowspan", "align", "scope"],
+    "ol": ["start", "reversed"],
+    "h2": ["id"], "h3": ["id"], "h4": ["id"], "h5": ["id"], "h6": ["id"],
+    "q": ["cite"],
+    "blockquote": ["cite"],
+}  # fmt: skip
+
+# URL schemes links and images may use; `javascript:` and `data:` are not among them.
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Script and style elements are dropped with their content; bleach would keep the text.
+_DANGEROUS_BLOCKS = re.compile(
+    r"<(script|style|iframe|object|embed|noscript|template)\b.*?</\1\s*>", re.I | re.S
+)
+
+_MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+
+def sanitize(html, tags=POST_ALLOWED_TAGS, attributes=None, protocols=ALLOWED_PROTOCOLS):
+    """Return `html` with everything outside the allow-list removed or escaped."""
+    html = _DANGEROUS_BLOCKS.sub("", html)
+    return bleach.clean(
+        html,
+        tags=tags,
+        attributes=POST_ALLOWED_ATTRIBUTES if attributes is None else attributes,
+        protocols=protocols,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def render_markdown(source):
+    """Render an author's Markdown to sanitized HTML."""
+    return sanitize(markdown.markdown(source, extensions=_MARKDOWN_EXTENSIONS))
+
+
+def summarize(html, words=55):
+    """A plain-text excerpt of rendered HTML, cut at a word boundary."""
+    text = strip_tags(html)
+    text = re.sub(r"\s+", " ", text).strip()
+    return Truncator(text).words(words, truncate="…")
+
+
+def add_link_rel(html, rel="nofollow ugc noopener"):
+    """Turn bare URLs into links and give every link `rel` (for text written by readers)."""
+
+    def set_rel(attrs, new=False):
+        attrs[(None, "rel")] = rel
+        return attrs
+
+    return Linker(callbacks=[set_rel], skip_tags={"pre", "code"}).linkify(html)

@@ -1,0 +1,76 @@
+"""Shared fixtures: small factories for the things tests talk about."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import timezone
+
+from blog.models import Post
+
+_serial = count(1)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache outlives each test's database rollback; start every test without it."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def author(db):
+    return get_user_model().objects.create_user(
+        "writer", "writer@example.org", "correct horse battery", is_staff=True,
+        first_name="Wren", last_name="Writer",
+    )
+
+
+@pytest.fixture
+def editor(db):
+    """A superuser: may do everything in the admin."""
+    return get_user_model().objects.create_superuser(
+        "editor", "editor@example.org", "correct horse battery"
+    )
+
+
+@pytest.fixture
+def reader(db):
+    return get_user_model().objects.create_user("reader", "reader@example.org", "reader pass 12")
+
+
+@pytest.fixture
+def make_post(db, author):
+    """Create a post; published an hour ago unless told otherwise."""
+
+    def make(title=None, *, days_ago=0, hours_ago=1, publish_at=None, **fields):
+        n = next(_serial)
+        title = title or f"Post number {n}"
+        fields.setdefault("slug", f"post-{n}")
+        fields.setdefault("body", f"Body of {title}.")
+        fields.setdefault("status", Post.Status.PUBLISHED)
+        fields.setdefault("author", author)
+        if publish_at is None:
+            publish_at = timezone.now() - timedelta(days=days_ago, hours=hours_ago)
+        return Post.objects.create(title=title, publish_at=publish_at, **fields)
+
+    return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the blog's clock: `clock.advance(hours=3)` makes every `timezone.now()` later."""
+    real_now = timezone.now
+
+    class Clock:
+        offset = timedelta()
+
+        def advance(self, **delta):
+            self.offset += timedelta(**delta)
+
+    moved = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
+    return moved
