@@ -66,9 +66,15 @@ def render_markdown(source):
     return sanitize(markdown.markdown(source, extensions=_MARKDOWN_EXTENSIONS))
 
 
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
 def summarize(html, words=55):
-    """A plain-text excerpt of rendered HTML, cut at a word boundary."""
-    text = strip_tags(html)
+    """A plain-text excerpt of rendered HTML, cut at a word boundary.
+
+    Built from the paragraphs, so headings and lists do not run into the prose."""
+    paragraphs = _PARAGRAPH.findall(html)
+    text = strip_tags(" ".join(paragraphs) if paragraphs else html)
     text = re.sub(r"\s+", " ", text).strip()
     return Truncator(text).words(words, truncate="…")
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -93,6 +95,14 @@ class Post(models.Model):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def accepts_comments(self):
+        """Open for comments: published, switched on, and not past the automatic close."""
+        if not (self.comments_open and self.is_published):
+            return False
+        days = settings.BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS
+        return not days or self.publish_at > timezone.now() - timedelta(days=days)
 
     def previous_post(self):
         """The published post just before this one by publish date (ties broken by id)."""

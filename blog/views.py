@@ -2,9 +2,9 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from blog.models import DonationLink, Post
+from comments.section import comment_section
 
 
 def home(request):
@@ -24,7 +24,7 @@ def _page_or_404(paginator, number):
 
 
 def post_detail(request, year, month, slug):
-    """A post at its permanent address, /year/month/slug/."""
+    """A post at its permanent address, /year/month/slug/, with its comments."""
     post = get_object_or_404(
         Post.objects.visible_to(request.user).select_related("author"), slug=slug
     )
@@ -32,11 +32,17 @@ def post_detail(request, year, month, slug):
     if request.path != canonical:
         # The slug is unique; a wrong year or month is an old or mistyped address.
         return redirect(canonical, permanent=True)
+    return render_post(request, post)
+
+
+def render_post(request, post, status=200, **comment_state):
+    """The post page. The comments app calls this too, to show a form that needs another go
+    (`form`, a `rejection` message, `rejected_text`)."""
     context = {
         "post": post,
         "previous_post": post.previous_post() if post.is_published else None,
         "next_post": post.next_post() if post.is_published else None,
         "donation_links": list(DonationLink.objects.active()),
-        "now": timezone.now(),
+        **comment_section(request, post, **comment_state),
     }
-    return render(request, "blog/post_detail.html", context)
+    return render(request, "blog/post_detail.html", context, status=status)

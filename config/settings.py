@@ -164,3 +164,17 @@ LOGGING = {
 # --- Broadsheet ---------------------------------------------------------------------------
 
 BROADSHEET_POSTS_PER_PAGE = env.int("BROADSHEET_POSTS_PER_PAGE", default=10)
+
+# Comments
+BROADSHEET_COMMENT_MAX_DEPTH = env.int("BROADSHEET_COMMENT_MAX_DEPTH", default=5)
+BROADSHEET_COMMENT_MAX_LENGTH = env.int("BROADSHEET_COMMENT_MAX_LENGTH", default=10_000)
+BROADSHEET_COMMENT_REQUIRE_NAME = env.bool("BROADSHEET_COMMENT_REQUIRE_NAME", default=True)
+BROADSHEET_COMMENT_REQUIRE_EMAIL = env.bool("BROADSHEET_COMMENT_REQUIRE_EMAIL", default=True)
+# Close comments automatically this many days after a post is published (0: never).
+BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS = env.int("BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS", default=0)
+# Email the post's author about each newly approved comment.
+BROADSHEET_NOTIFY_POST_AUTHOR = env.bool("BROADSHEET_NOTIFY_POST_AUTHOR", default=True)
+# Extra addresses told about held comments, besides the Moderators group (comma-separated).
+BROADSHEET_MODERATOR_EMAILS = env.list("BROADSHEET_MODERATOR_EMAILS", default=[])
+# The blog's public address, for links in emails, e.g. https://blog.example.org
+BROADSHEET_SITE_URL = env.str("BROADSHEET_SITE_URL", default="http://127.0.0.1:8000")

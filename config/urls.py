@@ -6,5 +6,6 @@ admin.site.site_title = "Broadsheet"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]

@@ -27,8 +27,8 @@ def test_home_page_query_count(client, blog_with_posts, django_assert_num_querie
 def test_post_page_query_count(client, blog_with_posts, django_assert_num_queries):
     post = blog_with_posts[10]
     client.get(post.get_absolute_url())
-    # The post with its author, previous, next, donation links.
-    with django_assert_num_queries(4):
+    # The post with its author, previous, next, donation links, the comment thread.
+    with django_assert_num_queries(5):
         client.get(post.get_absolute_url())
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog.models import DonationLink, Post, SiteIdentity
+from comments.models import Comment
 
 DEMO_AUTHOR = {"username": "author", "password": "broadsheet-demo"}
 
@@ -172,6 +173,32 @@ DEMO_DRAFT = (
     """Notes for a future post. Only the author sees this draft until it is published.""",
 )
 
+DEMO_MODERATOR = {"username": "moderator", "password": "broadsheet-moderator"}
+
+# A conversation under the newest post: (key, parent key, name, email, status, minutes after
+# publishing, body). "AUTHOR" comments are written by the logged-in post author.
+DEMO_CONVERSATION = [
+    ("roads", None, "Priya N.", "priya@example.net", "approved", 45,
+     "The road fund cut is the part that worries me. Our street has had the same pothole since "
+     "the spring, and the council's own report calls it \"urgent\"."),
+    ("roads-1", "roads", "AUTHOR", "", "approved", 70,
+     "Priya, do you have the report's reference number? I would like to quote it next week."),
+    ("roads-2", "roads-1", "Priya N.", "priya@example.net", "approved", 95,
+     "It is HW/2024/118, page 14. Photos here: https://example.net/pothole-photos"),
+    ("roads-3", "roads-2", "Tom Okafor", "tom@example.net", "approved", 130,
+     "Same on Mill Lane. Reported it twice.\n\nThe second time they said it was *scheduled*."),
+    ("roads-4", "roads-3", "Priya N.", "priya@example.net", "approved", 150,
+     "Scheduled for when, is the question."),
+    ("library", None, "Gareth", "gareth@example.org", "approved", 200,
+     "On the library hours: the branch on Station Road already closes at 5 on Thursdays. "
+     "\"Reviewed\" will mean closed on Thursdays altogether."),
+    ("library-1", "library", "Helen Marsh", "helen@example.org", "approved", 260,
+     "I volunteer there. Nobody has told the staff anything yet."),
+    ("consult", None, "A. Reader", "first.timer@example.com", "pending", 300,
+     "Who is the consultancy? Somebody must have signed the contract. (This comment waits for "
+     "a moderator: it is the writer's first.)"),
+]
+
 DEMO_DONATION_LINKS = [
     ("Donate once", "https://example.org/donate", "Any amount, any time.", 0),
     ("Become a monthly supporter", "https://example.org/support", "Keeps this blog free.", 1),
@@ -211,7 +238,49 @@ class Command(BaseCommand):
             DonationLink.objects.get_or_create(
                 label=label, defaults={"url": url, "description": description, "order": order}
             )
-        self.stdout.write(f"Demo content ready ({created} new posts).")
+        comments = self.demo_comments(author)
+        self.demo_moderator()
+        self.stdout.write(f"Demo content ready ({created} new posts, {comments} new comments).")
+
+    def demo_comments(self, author):
+        """A threaded conversation under the newest post, at several depths."""
+        post = Post.objects.get(slug=DEMO_POSTS[0][0])
+        if post.comments.exists():
+            return 0
+        saved = {}
+        for key, parent, name, email, status, minutes, body in DEMO_CONVERSATION:
+            by_author = name == "AUTHOR"
+            comment = Comment(
+                post=post,
+                parent=saved.get(parent),
+                author_name=author.get_full_name() if by_author else name,
+                author_email=author.email if by_author else email,
+                user=author if by_author else None,
+                body=body,
+                status=status,
+                submitted_at=post.publish_at + timedelta(minutes=minutes),
+                ip_address="192.0.2.10",
+                verdict="approve" if status == "approved" else "hold",
+                reasons=["demo content" if status == "approved" else "first comment here"],
+                held_reasons=[] if status == "approved" else ["it is your first comment here"],
+                announced=True,
+            )
+            comment.save()
+            saved[key] = comment
+        return len(saved)
+
+    def demo_moderator(self):
+        from django.contrib.auth.models import Group
+
+        User = get_user_model()
+        moderator, created = User.objects.get_or_create(
+            username=DEMO_MODERATOR["username"],
+            defaults={"email": "moderator@example.org", "is_staff": True},
+        )
+        if created:
+            moderator.set_password(DEMO_MODERATOR["password"])
+            moderator.save()
+            moderator.groups.add(Group.objects.get(name="Moderators"))
 
     def demo_author(self):
         User = get_user_model()

@@ -1,0 +1,112 @@
+from django.contrib import admin
+from django.db.models import Case, IntegerField, Value, When
+from django.template.defaultfilters import truncatechars
+from django.utils.html import format_html
+
+from comments.models import Comment
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt", "author_name", "author_email", "ip_address", "post_link", "status",
+        "submitted_at", "why",
+    ]  # fmt: skip
+    list_filter = ["status", "verdict", ("post", admin.RelatedOnlyFieldListFilter), "submitted_at"]
+    list_select_related = ["post"]
+    search_fields = ["author_name", "author_email", "author_url", "ip_address", "body"]
+    date_hierarchy = "submitted_at"
+    list_per_page = 50
+    raw_id_fields = ["post", "parent", "user"]
+    readonly_fields = [
+        "post", "parent", "depth", "submitted_at", "ip_address", "user_agent", "user",
+        "verdict", "score", "reasons_list", "held_reasons", "classifier_score",
+        "status_changed_by", "status_changed_at", "rendered",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["post", "parent", "status", "body", "rendered"]}),
+        ("Writer", {"fields": ["author_name", "author_email", "author_url", "user",
+                               "notify_replies", "ip_address", "user_agent"]}),
+        ("Screening", {"fields": ["verdict", "score", "reasons_list", "held_reasons",
+                                  "classifier_score"]}),
+        ("History", {"fields": ["submitted_at", "status_changed_by", "status_changed_at",
+                                "depth"]}),
+    ]  # fmt: skip
+    actions = ["approve", "unapprove", "mark_spam", "mark_not_spam", "move_to_trash"]
+
+    def get_queryset(self, request):
+        # Pending first, then newest: the moderation queue is the top of the list.
+        return (
+            super()
+            .get_queryset(request)
+            .alias(
+                pending_first=Case(
+                    When(status=Comment.Status.PENDING, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("pending_first", "-submitted_at", "-id")
+        )
+
+    def get_ordering(self, request):
+        return []  # keep get_queryset's order unless a column header is clicked
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return truncatechars(comment.body, 90)
+
+    @admin.display(description="Post", ordering="post__title")
+    def post_link(self, comment):
+        return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), comment.post.title)
+
+    @admin.display(description="Why")
+    def why(self, comment):
+        if not comment.reasons:
+            return "—"
+        return f"{comment.verdict}: " + "; ".join(comment.reasons)
+
+    @admin.display(description="Reasons")
+    def reasons_list(self, comment):
+        return "; ".join(comment.reasons) or "—"
+
+    @admin.display(description="As readers see it")
+    def rendered(self, comment):
+        # body_html was cleaned by bleach when the comment was saved.
+        return format_html('<div class="comment-rendered">{}</div>', comment.body_html_safe)
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data:
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            obj.moderate(new_status, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def _moderate(self, request, queryset, act, done):
+        count = 0
+        for comment in queryset.select_related("post"):
+            getattr(comment, act)(by=request.user)
+            count += 1
+        self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {done}.")
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, "approve", "approved")
+
+    @admin.action(description="Unapprove (back to pending)", permissions=["change"])
+    def unapprove(self, request, queryset):
+        self._moderate(request, queryset, "unapprove", "moved back to pending")
+
+    @admin.action(description="Mark as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._moderate(request, queryset, "mark_spam", "marked as spam")
+
+    @admin.action(description="Not spam (back to pending)", permissions=["change"])
+    def mark_not_spam(self, request, queryset):
+        self._moderate(request, queryset, "mark_not_spam", "moved out of spam to pending")
+
+    @admin.action(description="Move to trash", permissions=["change"])
+    def move_to_trash(self, request, queryset):
+        self._moderate(request, queryset, "move_to_trash", "moved to the trash")

@@ -1,0 +1,135 @@
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from comments.models import Comment
+from comments.screening import Submission
+
+FORM_TOKEN_SALT = "comments.form-token"
+
+
+def form_token(post):
+    """A signed note of which post the form is for and when it was rendered; the screening
+    uses it to catch forms posted too fast, too late or forged."""
+    return signing.dumps({"post": post.pk, "t": int(time.time())}, salt=FORM_TOKEN_SALT)
+
+
+class CommentForm(forms.Form):
+    """The reader's fields, the reply target, and the fields that catch bots."""
+
+    author_name = forms.CharField(label="Name", max_length=100)
+    author_email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="Never shown. Used for reply notifications if you ask for them.",
+    )
+    author_url = forms.URLField(
+        label="Website", max_length=200, required=False, assume_scheme="https"
+    )
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 8}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    remember = forms.BooleanField(
+        label="Save my name, email and website in this browser for the next time I comment.",
+        required=False,
+    )
+    notify_replies = forms.BooleanField(
+        label="Notify me of follow-up comments by email.", required=False
+    )
+    # Left empty by people (it is hidden from them); bots fill in every field they find.
+    website_confirm = forms.CharField(required=False, label="Leave this field empty")
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, post, *args, thread=None, user=None, **kwargs):
+        self.post = post
+        self.thread = thread
+        self.user = user if user is not None and user.is_authenticated else None
+        super().__init__(*args, **kwargs)
+        self.fields["author_name"].required = settings.BROADSHEET_COMMENT_REQUIRE_NAME
+        self.fields["author_email"].required = settings.BROADSHEET_COMMENT_REQUIRE_EMAIL
+        max_length = settings.BROADSHEET_COMMENT_MAX_LENGTH
+        self.fields["body"] = forms.CharField(
+            label="Comment",
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": 8}),
+            error_messages={
+                "max_length": f"Your comment is too long: {max_length:,} characters at most, "
+                "and it has %(show_value)d. Please shorten it.",
+            },
+        )
+        self.fields["body"].error_messages["required"] = "Please write a comment."
+        self.fields["author_name"].error_messages["required"] = "Please give a name."
+        self.fields["author_email"].error_messages.update(
+            required="Please give your email address (it is never shown).",
+            invalid="That does not look like an email address.",
+        )
+        self.fields["author_url"].error_messages["invalid"] = (
+            "That does not look like a web address (try https://…)."
+        )
+        if not self.is_bound:
+            self.initial.setdefault("token", form_token(post))
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Please write a comment.")
+        return body
+
+    def clean_parent(self):
+        """A reply must answer an approved comment on this same post. A reply to a comment
+        at the deepest level attaches beside it, at that level."""
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = (
+            Comment.objects.filter(pk=parent_id, post=self.post)
+            .select_related("parent")
+            .first()
+        )
+        if parent is None or not parent.is_approved:
+            raise forms.ValidationError(
+                "The comment you are replying to is not available. "
+                "Your reply can be posted as a new comment instead."
+            )
+        if parent.depth >= settings.BROADSHEET_COMMENT_MAX_DEPTH - 1:
+            parent = parent.parent
+        return parent
+
+    def submission(self, request):
+        data = self.cleaned_data
+        return Submission(
+            post=self.post,
+            parent=data.get("parent"),
+            author_name=data.get("author_name", "").strip(),
+            author_email=data.get("author_email", "").strip(),
+            author_url=data.get("author_url", ""),
+            body=data["body"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+            referrer=request.META.get("HTTP_REFERER", "")[:500],
+            form_token=data.get("token", ""),
+            honeypot=data.get("website_confirm", ""),
+            user=self.user,
+        )
+
+    def save(self, submission, verdict):
+        """Create the comment with the screening's verdict."""
+        return Comment.objects.create(
+            post=self.post,
+            parent=submission.parent,
+            author_name=submission.author_name,
+            author_email=submission.author_email,
+            author_url=submission.author_url,
+            body=submission.body,
+            ip_address=submission.ip_address,
+            user_agent=submission.user_agent,
+            user=submission.user,
+            notify_replies=self.cleaned_data.get("notify_replies", False),
+            status=verdict.comment_status,
+            verdict=verdict.action.value,
+            score=verdict.score,
+            reasons=list(verdict.reasons),
+            held_reasons=list(verdict.held_reasons),
+            classifier_score=verdict.classifier_score,
+        )

@@ -1,0 +1,186 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.markup import render_comment
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def visible_on(self, post, held_ids=()):
+        """What a reader sees under `post`: approved comments, plus the reader's own comments
+        that wait for a moderator (`held_ids`, from their signed cookie), oldest first.
+
+        One query; the thread is built from it in Python (comments/threads.py)."""
+        visible = Q(status=Comment.Status.APPROVED)
+        if held_ids:
+            # A spam verdict looks exactly like a hold to its writer: bots learn nothing.
+            visible |= Q(pk__in=list(held_ids), status__in=Comment.HELD_STATUSES)
+        return (
+            self.filter(visible, post=post)
+            .only(*Comment.PUBLIC_FIELDS)
+            .order_by("submitted_at", "id")
+        )
+
+    def awaiting_moderation(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    HELD_STATUSES = (Status.PENDING, Status.SPAM)
+    # The fields a public page reads. Email and IP address are not among them.
+    PUBLIC_FIELDS = (
+        "id", "post_id", "parent_id", "depth", "author_name", "author_url", "body_html",
+        "status", "submitted_at", "user_id", "held_reasons",
+    )  # fmt: skip
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    author_name = models.CharField("name", max_length=100, blank=True)
+    author_email = models.EmailField("email", max_length=254, blank=True)
+    author_url = models.URLField("website", max_length=200, blank=True)
+    body = models.TextField()
+    body_html = models.TextField(editable=False, default="")
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text="The logged-in user who wrote it, if any.",
+    )
+    notify_replies = models.BooleanField(
+        "notify of follow-up comments",
+        default=False,
+        help_text="The writer asked to be emailed when others comment on this post.",
+    )
+
+    # What the screening decided, and why: read-only for moderators.
+    verdict = models.CharField(max_length=10, blank=True, editable=False)
+    score = models.FloatField(null=True, blank=True, editable=False)
+    reasons = models.JSONField(default=list, blank=True, editable=False)
+    held_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Plain words shown to the writer beside “awaiting moderation”.",
+    )
+    classifier_score = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The classifier's spam probability: 0 is ham-like, 1 is spam-like.",
+    )
+
+    # Who moved the comment to its current status, and when.
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set once the approval emails (post author, subscribers) have gone out.
+    announced = models.BooleanField(default=False, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["post", "status", "submitted_at"]),
+            models.Index(fields=["author_email", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "trash"]),
+                name="comment_status_is_known",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author_name or 'Anonymous'} on “{self.post}”"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment(self.body)
+        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    def get_admin_url(self):
+        return reverse("admin:comments_comment_change", args=[self.pk])
+
+    @property
+    def body_html_safe(self):
+        from django.utils.safestring import mark_safe
+
+        return mark_safe(self.body_html)  # cleaned by bleach in render_comment, on save
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_held(self):
+        return self.status in self.HELD_STATUSES
+
+    # --- Moderation acts: one code path each, used by admin actions, views and commands.
+
+    def approve(self, by=None):
+        self.moderate(self.Status.APPROVED, by)
+
+    def unapprove(self, by=None):
+        self.moderate(self.Status.PENDING, by)
+
+    def mark_spam(self, by=None):
+        self.moderate(self.Status.SPAM, by)
+
+    def mark_not_spam(self, by=None):
+        """Rescue a comment from spam to the moderation queue (other statuses stay)."""
+        if self.status == self.Status.SPAM:
+            self.moderate(self.Status.PENDING, by)
+
+    def move_to_trash(self, by=None):
+        self.moderate(self.Status.TRASH, by)
+
+    def moderate(self, status, by=None):
+        """Move the comment to `status`, recording who did it; learn from the decision and
+        announce a newly approved comment once the change is committed."""
+        from comments import notifications, screening
+
+        previous = self.status
+        if status == previous:
+            return
+        with transaction.atomic():
+            self.status = status
+            self.status_changed_by = by
+            self.status_changed_at = timezone.now()
+            self.save(update_fields=["status", "status_changed_by", "status_changed_at"])
+            screening.learn(self, previous_status=previous)
+        if status == self.Status.APPROVED and not self.announced:
+            transaction.on_commit(lambda: notifications.comment_approved(self))

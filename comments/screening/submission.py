@@ -1,0 +1,60 @@
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything known about a comment at the moment it is posted. Immutable: checks read it
+    and never change it."""
+
+    post: Any
+    author_name: str
+    author_email: str
+    author_url: str
+    body: str
+    parent: Any = None
+    ip_address: str | None = None
+    user_agent: str = ""
+    referrer: str = ""
+    form_token: str = ""
+    honeypot: str = ""
+    user: Any = None
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    HOLD = "hold"
+    SPAM = "spam"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the screening decided.
+
+    `reasons` are for moderators ("held: 3 links"); `held_reasons` are the plain words shown
+    to a writer whose comment is held; `message` is shown to a reader whose comment is
+    rejected (and not saved)."""
+
+    action: Action
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    held_reasons: tuple[str, ...] = ()
+    message: str = ""
+    classifier_score: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def comment_status(self):
+        from comments.models import Comment
+
+        return {
+            Action.APPROVE: Comment.Status.APPROVED,
+            Action.HOLD: Comment.Status.PENDING,
+            Action.SPAM: Comment.Status.SPAM,
+        }[self.action]
+
+    @property
+    def is_rejected(self):
+        return self.action == Action.REJECT

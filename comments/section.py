@@ -1,0 +1,99 @@
+"""The comment section under a post: the thread a reader sees and the form they write in."""
+
+import json
+
+from django.conf import settings
+
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.threads import build_thread
+
+HELD_COOKIE = "broadsheet_held"
+HELD_COOKIE_SALT = "comments.held"
+HELD_COOKIE_MAX_IDS = 50
+REMEMBER_COOKIE = "broadsheet_commenter"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def held_comment_ids(request):
+    """Ids of this reader's own comments that wait for a moderator (from a signed cookie)."""
+    value = request.get_signed_cookie(HELD_COOKIE, default="", salt=HELD_COOKIE_SALT)
+    return [int(part) for part in value.split(",") if part.isdigit()]
+
+
+def remember_held_comment(request, response, comment):
+    ids = [*held_comment_ids(request), comment.pk][-HELD_COOKIE_MAX_IDS:]
+    response.set_signed_cookie(
+        HELD_COOKIE,
+        ",".join(map(str, ids)),
+        salt=HELD_COOKIE_SALT,
+        max_age=30 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def remembered_commenter(request):
+    """Name, email and website saved by a reader who ticked "Save my name…"."""
+    try:
+        saved = json.loads(request.COOKIES.get(REMEMBER_COOKIE, "{}"))
+    except ValueError:
+        return {}
+    if not isinstance(saved, dict):
+        return {}
+    fields = ("author_name", "author_email", "author_url")
+    initial = {field: str(saved[field]) for field in fields if saved.get(field)}
+    if initial:
+        initial["remember"] = True
+    return initial
+
+
+def update_remembered_commenter(response, form):
+    """Keep the reader's details only when they ticked the box; forget them otherwise."""
+    if form.cleaned_data.get("remember"):
+        saved = {
+            field: form.cleaned_data.get(field, "")
+            for field in ("author_name", "author_email", "author_url")
+        }
+        response.set_cookie(
+            REMEMBER_COOKIE,
+            json.dumps(saved),
+            max_age=ONE_YEAR,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    else:
+        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
+
+
+def comment_section(request, post, form=None, rejection="", rejected_text=""):
+    """Template context for the comment section: one query for the whole thread."""
+    thread = build_thread(Comment.objects.visible_on(post, held_comment_ids(request)))
+    if form is None:
+        initial = remembered_commenter(request)
+        if request.user.is_authenticated and "author_name" not in initial:
+            initial["author_name"] = request.user.get_full_name() or request.user.get_username()
+            initial["author_email"] = request.user.email
+        reply_to = _reply_target(thread, request.GET.get("replytocom", ""))
+        if reply_to:
+            initial["parent"] = reply_to.pk
+        form = CommentForm(post, initial=initial, user=request.user)
+    else:
+        reply_to = _reply_target(thread, str(form.data.get("parent", "")))
+    return {
+        "thread": thread,
+        "comment_form": form,
+        "reply_to": reply_to,
+        "accepts_comments": post.accepts_comments,
+        "rejection": rejection,
+        "rejected_text": rejected_text,
+    }
+
+
+def _reply_target(thread, comment_id):
+    node = thread.by_id.get(int(comment_id)) if comment_id.isdigit() else None
+    if node and node.comment.is_approved:
+        return node.comment
+    return None

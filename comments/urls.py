@@ -1,0 +1,10 @@
+from django.urls import path
+
+from comments import views
+
+app_name = "comments"
+urlpatterns = [
+    path("comments/post/<int:post_id>/", views.post_comment, name="post"),
+    path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("privacy/", views.privacy, name="privacy"),
+]

@@ -1,0 +1,76 @@
+import logging
+
+from django.contrib import messages
+from django.db import DatabaseError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from blog.models import Post
+from blog.views import render_post
+from comments import notifications, screening
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.section import remember_held_comment, update_remembered_commenter
+
+logger = logging.getLogger(__name__)
+
+CLOSED_MESSAGE = "Comments are closed on this post."
+SAVE_FAILED_MESSAGE = (
+    "Sorry, your comment could not be saved just now. Nothing was posted; your text is "
+    "still below. Please try again in a moment."
+)
+
+
+@require_POST
+def post_comment(request, post_id):
+    """Validate → screen → save → notify, then redirect back to the post."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    form = CommentForm(post, request.POST, user=request.user)
+    if not post.accepts_comments:
+        return render_post(
+            request, post, status=403,
+            rejection=CLOSED_MESSAGE, rejected_text=request.POST.get("body", ""),
+        )  # fmt: skip
+    if not form.is_valid():
+        return render_post(request, post, form=form, status=400)
+
+    submission = form.submission(request)
+    verdict = screening.screen(submission)
+    if verdict.is_rejected:
+        return render_post(request, post, form=form, status=400, rejection=verdict.message)
+
+    try:
+        with transaction.atomic():
+            comment = form.save(submission, verdict)
+            transaction.on_commit(lambda: notifications.comment_posted(comment))
+    except DatabaseError:
+        logger.exception("Could not save a comment on post %s", post.pk)
+        return render_post(request, post, form=form, status=503, rejection=SAVE_FAILED_MESSAGE)
+
+    response = redirect(comment.get_absolute_url())
+    update_remembered_commenter(response, form)
+    if comment.is_approved:
+        messages.success(request, "Thank you: your comment is published.")
+    else:
+        remember_held_comment(request, response, comment)
+        messages.info(request, "Thank you: your comment is awaiting moderation.")
+    return response
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
+def unsubscribe(request, token):
+    """One click, no confirmation: stop follow-up emails for one post."""
+    found = notifications.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    email, post_id = found
+    post = get_object_or_404(Post, pk=post_id)
+    Comment.objects.filter(post=post, author_email__iexact=email, notify_replies=True).update(
+        notify_replies=False
+    )
+    return render(request, "comments/unsubscribe.html", {"post": post})
+
+
+def privacy(request):
+    return render(request, "comments/privacy.html")
