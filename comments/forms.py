@@ -1,19 +1,9 @@
-import time
-
 from django import forms
 from django.conf import settings
-from django.core import signing
 
 from comments.models import Comment
 from comments.screening import Submission
-
-FORM_TOKEN_SALT = "comments.form-token"
-
-
-def form_token(post):
-    """A signed note of which post the form is for and when it was rendered; the screening
-    uses it to catch forms posted too fast, too late or forged."""
-    return signing.dumps({"post": post.pk, "t": int(time.time())}, salt=FORM_TOKEN_SALT)
+from comments.screening.checks.timestamp import make_form_token
 
 
 class CommentForm(forms.Form):
@@ -68,7 +58,7 @@ class CommentForm(forms.Form):
             "That does not look like a web address (try https://…)."
         )
         if not self.is_bound:
-            self.initial.setdefault("token", form_token(post))
+            self.initial.setdefault("token", make_form_token(post))
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -103,6 +103,9 @@ class Comment(models.Model):
         editable=False,
     )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Which class the classifier was trained with this comment as ("spam", "ham" or ""), so
+    # a reversed decision moves the counts instead of counting twice.
+    trained_as = models.CharField(max_length=4, blank=True, default="", editable=False)
     # Set once the approval emails (post author, subscribers) have gone out.
     announced = models.BooleanField(default=False, editable=False)
 
@@ -184,3 +187,72 @@ class Comment(models.Model):
             screening.learn(self, previous_status=previous)
         if status == self.Status.APPROVED and not self.announced:
             transaction.on_commit(lambda: notifications.comment_approved(self))
+
+
+class ScreeningRule(models.Model):
+    """An entry of the blocklist (spam) or the moderation list (hold), edited in the admin,
+    like WordPress's disallowed and moderation keys."""
+
+    class List(models.TextChoices):
+        BLOCK = "block", "Blocklist: mark as spam"
+        MODERATE = "moderate", "Moderation list: hold for a moderator"
+
+    class Kind(models.TextChoices):
+        WORD = "word", "Word or phrase (in name, email, website, comment or browser)"
+        IP = "ip", "IP address or range (192.0.2.0/24)"
+        EMAIL = "email", "Email address, or @domain for a whole domain"
+        DOMAIN = "domain", "Link domain (also matches its subdomains)"
+
+    list = models.CharField(max_length=10, choices=List.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=200)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["list", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["list", "kind", "value"], name="unique_screening_rule")
+        ]
+
+    def __str__(self):
+        return f"{self.get_list_display()}: {self.value}"
+
+    def clean(self):
+        import ipaddress
+
+        from django.core.exceptions import ValidationError
+
+        self.value = self.value.strip().lower() if self.kind != self.Kind.IP else self.value.strip()
+        if self.kind == self.Kind.IP:
+            try:
+                ipaddress.ip_network(self.value, strict=False)
+            except ValueError as error:
+                raise ValidationError({"value": "Not an IP address or CIDR range."}) from error
+
+
+class TokenCount(models.Model):
+    """How often a token appeared in spam and in ham the classifier was trained on."""
+
+    token = models.CharField(max_length=120, unique=True)
+    spam = models.PositiveIntegerField(default=0)
+    ham = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.token}: {self.spam} spam, {self.ham} ham"
+
+
+class ClassifierState(models.Model):
+    """The classifier's message totals; one row.
+
+    `spam`/`ham` count every message trained; `own_spam`/`own_ham` count only this blog's
+    moderated comments (not a bootstrap file), which decide when it may mark spam."""
+
+    spam = models.PositiveIntegerField(default=0)
+    ham = models.PositiveIntegerField(default=0)
+    own_spam = models.PositiveIntegerField(default=0)
+    own_ham = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.spam} spam, {self.ham} ham trained"

@@ -178,3 +178,43 @@ BROADSHEET_NOTIFY_POST_AUTHOR = env.bool("BROADSHEET_NOTIFY_POST_AUTHOR", defaul
 BROADSHEET_MODERATOR_EMAILS = env.list("BROADSHEET_MODERATOR_EMAILS", default=[])
 # The blog's public address, for links in emails, e.g. https://blog.example.org
 BROADSHEET_SITE_URL = env.str("BROADSHEET_SITE_URL", default="http://127.0.0.1:8000")
+
+# Spam screening (comments/screening/): the checks run in this order.
+BROADSHEET_SCREENING_CHECKS = env.list(
+    "BROADSHEET_SCREENING_CHECKS",
+    default=[
+        "comments.screening.checks.trusted.TrustedUser",
+        "comments.screening.checks.honeypot.Honeypot",
+        "comments.screening.checks.timestamp.FormTimestamp",
+        "comments.screening.checks.flood.Flood",
+        "comments.screening.checks.duplicate.Duplicate",
+        "comments.screening.checks.lists.Lists",
+        "comments.screening.checks.links.Links",
+        "comments.screening.checks.history.History",
+        "comments.screening.checks.classifier.Classifier",
+        "comments.screening.checks.akismet.Akismet",
+    ],
+)
+# A total score at or above this is spam; at or below the approve score, approved.
+BROADSHEET_SCREENING_SPAM_SCORE = env.float("BROADSHEET_SCREENING_SPAM_SCORE", default=10.0)
+BROADSHEET_SCREENING_APPROVE_SCORE = env.float("BROADSHEET_SCREENING_APPROVE_SCORE", default=-5.0)
+BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE = env.float(
+    "BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE", default=-6.0
+)
+BROADSHEET_SCREENING_SPAM_HISTORY_SCORE = env.float(
+    "BROADSHEET_SCREENING_SPAM_HISTORY_SCORE", default=6.0
+)
+# Forms posted sooner than this after rendering, or with a token older than this, are spam.
+BROADSHEET_SCREENING_MIN_SECONDS = env.float("BROADSHEET_SCREENING_MIN_SECONDS", default=3.0)
+BROADSHEET_SCREENING_TOKEN_MAX_DAYS = env.int("BROADSHEET_SCREENING_TOKEN_MAX_DAYS", default=7)
+# More than this many comments a minute from one IP or email are rejected (0: no limit).
+BROADSHEET_SCREENING_FLOOD_PER_MINUTE = env.int("BROADSHEET_SCREENING_FLOOD_PER_MINUTE", default=3)
+BROADSHEET_SCREENING_CACHE = env.str("BROADSHEET_SCREENING_CACHE", default="default")
+# This many links or more hold a comment (0: no limit).
+BROADSHEET_SCREENING_MAX_LINKS = env.int("BROADSHEET_SCREENING_MAX_LINKS", default=2)
+# Akismet is asked only when a key is set.
+AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
+AKISMET_API_URL = env.str("AKISMET_API_URL", default="https://rest.akismet.com")
+AKISMET_TIMEOUT = env.float("AKISMET_TIMEOUT", default=2.0)
+# Spam older than this many days is deleted by `manage.py purge_spam`.
+BROADSHEET_SPAM_RETENTION_DAYS = env.int("BROADSHEET_SPAM_RETENTION_DAYS", default=15)

@@ -1,30 +1,96 @@
-"""The screening pipeline.
+"""The screening pipeline: an ordered list of checks, named in settings like MIDDLEWARE.
 
-Until the checks land, this does what WordPress does by default: a comment whose writer
-(same email) already has an approved comment is approved; everything else is held.
+Each check is an object called with a Submission that returns a Signal or None. Checks run
+in order; a SPAM, REJECT or APPROVE signal ends the run (so, say, Akismet is never asked
+about a comment the blocklist already caught). Otherwise the scores add up:
+
+    total >= BROADSHEET_SCREENING_SPAM_SCORE      spam
+    a HOLD signal, or total > ..._APPROVE_SCORE   hold for a moderator
+    otherwise                                     approve
+
+A check that learns from moderators also has `learn(comment, previous_status)`.
 """
 
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from comments.screening.submission import Action, Verdict
+
+FIRST_COMMENT = "it is your first comment here"
+SOMETIMES_CHECKED = "a moderator reads some comments before they appear"
+
+
+@lru_cache(maxsize=8)
+def _load(paths):
+    return tuple(import_string(path)() for path in paths)
+
+
+def checks():
+    """The configured checks, created once per configuration."""
+    return _load(tuple(settings.BROADSHEET_SCREENING_CHECKS))
 
 
 def screen(submission):
     """Judge a new comment and return a Verdict. Nothing is saved here."""
-    from comments.models import Comment
+    signals = []
+    held = False
+    for check in checks():
+        signal = check(submission)
+        if signal is None:
+            continue
+        signals.append(signal)
+        if signal.action in (Action.SPAM, Action.REJECT, Action.APPROVE):
+            return _verdict(signal.action, signals, submission)
+        held = held or signal.action == Action.HOLD
+    total = sum(signal.score for signal in signals)
+    if total >= settings.BROADSHEET_SCREENING_SPAM_SCORE:
+        action = Action.SPAM
+    elif held or total > settings.BROADSHEET_SCREENING_APPROVE_SCORE:
+        action = Action.HOLD
+    else:
+        action = Action.APPROVE
+    return _verdict(action, signals, submission)
 
-    if submission.user is not None and submission.user.has_perm("comments.change_comment"):
-        return Verdict(Action.APPROVE, reasons=("written by a moderator",))
-    if submission.user is not None and submission.user == submission.post.author:
-        return Verdict(Action.APPROVE, reasons=("written by the post's author",))
-    if submission.author_email and (
-        Comment.objects.approved().filter(author_email__iexact=submission.author_email).exists()
-    ):
-        return Verdict(Action.APPROVE, reasons=("the writer has an approved comment",))
+
+def _verdict(action, signals, submission):
+    classifier_scores = [s.classifier_score for s in signals if s.classifier_score is not None]
     return Verdict(
-        Action.HOLD,
-        reasons=("first comment from this address",),
-        held_reasons=("it is your first comment here",),
+        action=action,
+        score=round(sum(signal.score for signal in signals), 3),
+        reasons=tuple(signal.reason for signal in signals),
+        held_reasons=_held_reasons(action, signals, submission),
+        message=next((s.message for s in signals if s.action == Action.REJECT), ""),
+        classifier_score=classifier_scores[-1] if classifier_scores else None,
     )
 
 
+def _held_reasons(action, signals, submission):
+    """What the writer of a waiting comment is told. A spam verdict is told only what a hold
+    would say, so a bot learns nothing about which check caught it."""
+    if action == Action.HOLD:
+        reasons = tuple(dict.fromkeys(s.held_reason for s in signals if s.held_reason))
+        if reasons:
+            return reasons
+    if action in (Action.HOLD, Action.SPAM):
+        return (FIRST_COMMENT if _is_first_comment(submission) else SOMETIMES_CHECKED,)
+    return ()
+
+
+def _is_first_comment(submission):
+    from comments.models import Comment
+
+    if not submission.author_email:
+        return True
+    earlier = Comment.objects.approved().filter(author_email__iexact=submission.author_email)
+    return not earlier.exists()
+
+
 def learn(comment, previous_status):
-    """Learn from a moderator moving `comment` out of `previous_status`."""
+    """Let every learning check learn from a moderator moving `comment` out of
+    `previous_status` (into `comment.status`)."""
+    for check in checks():
+        learn_from = getattr(check, "learn", None)
+        if learn_from is not None:
+            learn_from(comment, previous_status)

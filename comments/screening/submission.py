@@ -1,4 +1,4 @@
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -30,12 +30,28 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True)
+class Signal:
+    """What one check says about a submission.
+
+    `score` moves the total toward spam (positive) or toward approval (negative). `action`,
+    when set, is a verdict: SPAM, REJECT and APPROVE end the screening at once, HOLD means
+    "at least held" and lets later checks add their reasons (and push it to spam)."""
+
+    reason: str
+    score: float = 0.0
+    action: Action | None = None
+    held_reason: str = ""  # plain words for the writer, if the comment ends up held
+    message: str = ""  # for REJECT: shown to the reader, whose text is kept
+    classifier_score: float | None = None
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What the screening decided.
 
-    `reasons` are for moderators ("held: 3 links"); `held_reasons` are the plain words shown
-    to a writer whose comment is held; `message` is shown to a reader whose comment is
-    rejected (and not saved)."""
+    `reasons` are for moderators ("3 links; classifier 0.71"); `held_reasons` are the plain
+    words shown to a writer whose comment waits ("it contains 3 links"); `message` is shown
+    to a reader whose comment is rejected (and not saved)."""
 
     action: Action
     score: float = 0.0
@@ -43,7 +59,6 @@ class Verdict:
     held_reasons: tuple[str, ...] = ()
     message: str = ""
     classifier_score: float | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def comment_status(self):
