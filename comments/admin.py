@@ -3,14 +3,14 @@ from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 
-from comments.models import Comment
+from comments.models import Comment, ScreeningRule
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
         "excerpt", "author_name", "author_email", "ip_address", "post_link", "status",
-        "submitted_at", "why",
+        "submitted_at", "why", "spam_score",
     ]  # fmt: skip
     list_filter = ["status", "verdict", ("post", admin.RelatedOnlyFieldListFilter), "submitted_at"]
     list_select_related = ["post"]
@@ -34,23 +34,16 @@ class CommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     actions = ["approve", "unapprove", "mark_spam", "mark_not_spam", "move_to_trash"]
 
-    def get_queryset(self, request):
-        # Pending first, then newest: the moderation queue is the top of the list.
-        return (
-            super()
-            .get_queryset(request)
-            .alias(
-                pending_first=Case(
-                    When(status=Comment.Status.PENDING, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("pending_first", "-submitted_at", "-id")
-        )
-
     def get_ordering(self, request):
-        return []  # keep get_queryset's order unless a column header is clicked
+        # Pending first, then newest: the moderation queue is the top of the list. A column
+        # header overrides it; in the spam folder, "Spam score" ascending puts the most
+        # ham-like first, to rescue mistakes before they are purged.
+        pending_first = Case(
+            When(status=Comment.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [pending_first.asc(), "-submitted_at", "-id"]
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
@@ -65,6 +58,12 @@ class CommentAdmin(admin.ModelAdmin):
         if not comment.reasons:
             return "—"
         return f"{comment.verdict}: " + "; ".join(comment.reasons)
+
+    @admin.display(description="Spam score", ordering="classifier_score")
+    def spam_score(self, comment):
+        if comment.classifier_score is None:
+            return "—"
+        return f"{comment.classifier_score:.2f}"
 
     @admin.display(description="Reasons")
     def reasons_list(self, comment):
@@ -110,3 +109,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Move to trash", permissions=["change"])
     def move_to_trash(self, request, queryset):
         self._moderate(request, queryset, "move_to_trash", "moved to the trash")
+
+
+@admin.register(ScreeningRule)
+class ScreeningRuleAdmin(admin.ModelAdmin):
+    """The blocklist and the moderation list, like WordPress's disallowed and moderation keys."""
+
+    list_display = ["value", "kind", "list", "note", "created_at"]
+    list_filter = ["list", "kind"]
+    search_fields = ["value", "note"]
