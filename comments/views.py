@@ -73,4 +73,14 @@ def unsubscribe(request, token):
 
 
 def privacy(request):
-    return render(request, "comments/privacy.html")
+    """What is stored and for how long, written from the settings actually in force."""
+    from django.conf import settings
+
+    return render(
+        request,
+        "comments/privacy.html",
+        {
+            "spam_retention_days": settings.BROADSHEET_SPAM_RETENTION_DAYS,
+            "uses_akismet": bool(settings.AKISMET_API_KEY),
+        },
+    )
