@@ -1,22 +1,27 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from blog.models import DonationLink, Post, SiteIdentity
+from blog.models import Category, DonationLink, Page, Post, SiteIdentity, Tag
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "publish_at", "is_live", "author", "comments_open"]
-    list_filter = ["status", "comments_open", "publish_at", "author"]
+    list_display = [
+        "title", "status", "publish_at", "is_live", "sticky", "author", "comments_open",
+    ]  # fmt: skip
+    list_filter = ["status", "sticky", "comments_open", "publish_at", "categories", "author"]
     list_select_related = ["author"]
     search_fields = ["title", "body", "excerpt", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "categories", "tags"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "author", "comments_open"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "author", "comments_open",
+                                   "sticky", "show_on_home"]}),
+        ("Filing", {"fields": ["categories", "tags"]}),
+        ("Sharing", {"fields": ["featured_image", "meta_description"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     actions = ["publish", "make_draft"]
@@ -26,7 +31,11 @@ class PostAdmin(admin.ModelAdmin):
         return post.is_published
 
     def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+        initial = {"author": request.user.pk}
+        first_category = Category.objects.order_by("pk").first()
+        if first_category is not None:
+            initial["categories"] = [first_category.pk]
+        return {**initial, **super().get_changeform_initial_data(request)}
 
     @admin.action(description="Publish selected posts", permissions=["change"])
     def publish(self, request, queryset):
@@ -58,3 +67,30 @@ class SiteIdentityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "status", "show_in_menu", "menu_order", "updated_at"]
+    list_filter = ["status", "show_in_menu"]
+    list_editable = ["show_in_menu", "menu_order"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author"]
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -87,3 +87,8 @@ def add_link_rel(html, rel="nofollow ugc noopener"):
         return attrs
 
     return Linker(callbacks=[set_rel], skip_tags={"pre", "code"}).linkify(html)
+
+
+def count_words(html):
+    """Words a reader reads in rendered HTML."""
+    return len(strip_tags(html).split())

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.html import render_markdown, summarize
+from blog.html import count_words, render_markdown, summarize
 
 
 class PostQuerySet(models.QuerySet):
@@ -61,6 +61,29 @@ class Post(models.Model):
         help_text="A date in the future schedules the post: it goes live at that time.",
     )
     comments_open = models.BooleanField(default=True)
+    categories = models.ManyToManyField("Category", related_name="posts")
+    tags = models.ManyToManyField("Tag", related_name="posts", blank=True)
+    sticky = models.BooleanField(
+        "featured", default=False, help_text="Featured posts stay at the top of the home page."
+    )
+    show_on_home = models.BooleanField(
+        "list on the home page and in feeds",
+        default=True,
+        help_text="Untick to publish a post only at its own address and in its archives.",
+    )
+    featured_image = models.ForeignKey(
+        "Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Shown on the home page and when the post is shared.",
+    )  # fmt: skip
+    meta_description = models.CharField(
+        max_length=300, blank=True,
+        help_text="For search engines and shared links; the excerpt is used when empty.",
+    )  # fmt: skip
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    wordpress_id = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True, editable=False,
+        help_text="The post's ID in the WordPress export it was imported from.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,8 +100,10 @@ class Post(models.Model):
         # Rendered once here, never per request.
         self.body_html = render_markdown(self.body)
         self.summary = summarize(self.excerpt or self.body_html)
+        self.word_count = count_words(self.body_html)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "summary"}
+            derived = {"body_html", "summary", "word_count"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -87,6 +112,11 @@ class Post(models.Model):
             "blog:post",
             kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
         )
+
+    @property
+    def reading_minutes(self):
+        """Minutes to read at about 230 words a minute, never less than one."""
+        return max(1, round(self.word_count / 230))
 
     @property
     def is_published(self):
@@ -188,3 +218,125 @@ class SiteIdentity(models.Model):
             identity, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, identity, timeout=None)
         return identity
+
+
+class Category(models.Model):
+    """A section of the blog; every post is in at least one."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Page.Status.PUBLISHED)
+
+
+class Page(models.Model):
+    """A standalone page (About, Contact) at /<slug>/, outside the stream of posts."""
+
+    Status = Post.Status
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pages"
+    )
+    body = models.TextField(help_text="Markdown. Raw HTML is allowed and sanitized.")
+    body_html = models.TextField(editable=False, default="")
+    summary = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    show_in_menu = models.BooleanField(default=True, help_text="Link it in the site's menu.")
+    menu_order = models.PositiveSmallIntegerField(default=0)
+    wordpress_id = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu_order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.summary = summarize(self.body_html)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:page", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """An image the author uploaded, with resized variants made once, at upload."""
+
+    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    alt_text = models.CharField(
+        max_length=300, help_text="Describe the image for readers who cannot see it."
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    # [{"width": 480, "height": 320, "name": "images/2024/03/photo-480w.jpg"}, ...]
+    variants = models.JSONField(default=list, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class PostRevision(models.Model):
+    """A saved version of a post: every change the author saves is kept and can be restored."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    body = models.TextField()
+    excerpt = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Post.Status.choices)
+    publish_at = models.DateTimeField()
+    saved_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.saved_at:%Y-%m-%d %H:%M})"

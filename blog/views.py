@@ -8,8 +8,13 @@ from comments.section import comment_section
 
 
 def home(request):
-    """Newest published posts first, a page at a time."""
-    posts = Post.objects.published().select_related("author")
+    """Featured posts, then the newest published posts, a page at a time."""
+    posts = (
+        Post.objects.published()
+        .filter(show_on_home=True)
+        .select_related("author")
+        .order_by("-sticky", "-publish_at", "-id")
+    )
     paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE)
     page = _page_or_404(paginator, request.GET.get("page", 1))
     return render(request, "blog/home.html", {"page": page, "posts": page.object_list})

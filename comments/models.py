@@ -106,6 +106,10 @@ class Comment(models.Model):
     # Which class the classifier was trained with this comment as ("spam", "ham" or ""), so
     # a reversed decision moves the counts instead of counting twice.
     trained_as = models.CharField(max_length=4, blank=True, default="", editable=False)
+    wordpress_id = models.PositiveBigIntegerField(
+        null=True, blank=True, editable=False,
+        help_text="The comment's ID in the WordPress export it was imported from.",
+    )  # fmt: skip
     # Set once the approval emails (post author, subscribers) have gone out.
     announced = models.BooleanField(default=False, editable=False)
 
@@ -252,6 +256,10 @@ class ClassifierState(models.Model):
     ham = models.PositiveIntegerField(default=0)
     own_spam = models.PositiveIntegerField(default=0)
     own_ham = models.PositiveIntegerField(default=0)
+    # Tokens summed over all trained messages of each class: spam runs longer than ham, so
+    # a token's rate per token, not per message, keeps common words from looking spammy.
+    spam_tokens = models.PositiveBigIntegerField(default=0)
+    ham_tokens = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -8,6 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def add_form_data(author, **overrides):
+    from blog.models import Category
+
+    category, _ = Category.objects.get_or_create(name="Politics", slug="politics")
     now = timezone.localtime()
     data = {
         "title": "Written in the admin",
@@ -19,6 +22,8 @@ def add_form_data(author, **overrides):
         "publish_at_1": now.strftime("%H:%M:%S"),
         "author": author.pk,
         "comments_open": "on",
+        "show_on_home": "on",
+        "categories": [category.pk],
     }
     data.update(overrides)
     return data

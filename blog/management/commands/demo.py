@@ -167,6 +167,34 @@ wrong. Old links keep working.""",
     ),
 ]
 
+# slug → (categories, tags)
+DEMO_FILING = {
+    "the-budget-nobody-read": (["Council"], ["budget", "roads", "libraries"]),
+    "why-turnout-fell": (["Elections"], ["turnout", "polling stations"]),
+    "a-letter-from-a-reader": (["Health", "Letters"], ["hospital", "parking"]),
+    "reading-the-planning-register": (["Council"], ["planning", "how to"]),
+    "the-minister-and-the-spreadsheet": (["National"], ["waiting lists", "statistics"]),
+    "what-the-by-election-tells-us": (["Elections"], ["by-election", "postal votes"]),
+    "bus-franchising-explained": (["Transport"], ["buses", "consultation"]),
+    "on-anonymous-sources": (["About this blog"], ["sources", "how to"]),
+    "the-school-meals-vote": (["Council"], ["schools", "votes"]),
+    "a-year-of-this-blog": (["About this blog"], ["anniversary"]),
+    "flood-defences-delayed-again": (["Environment"], ["flooding", "roads"]),
+    "welcome": (["About this blog"], []),
+}
+
+DEMO_PAGES = [
+    ("about", "About", 0,
+     """This blog is written by one person who reads council papers so that other people do not
+have to. It started as a newsletter for neighbours and grew from there.
+
+Corrections are welcome and published. Write to the address at the foot of any email from the
+blog, or leave a comment under the post concerned."""),
+    ("corrections", "Corrections policy", 1,
+     """When a post gets something wrong, the error is corrected in the post, with a note at the
+end saying what changed and when. Nothing is silently rewritten."""),
+]
+
 DEMO_DRAFT = (
     "draft-council-tax-explainer",
     "Draft: council tax bands, an explainer",
@@ -229,6 +257,8 @@ class Command(BaseCommand):
                 },
             )
             created += was_created
+        self.file_posts()
+        self.demo_pages(author)
         slug, title, body = DEMO_DRAFT
         _, was_created = Post.objects.get_or_create(
             slug=slug, defaults={"title": title, "body": body, "author": author}
@@ -241,6 +271,35 @@ class Command(BaseCommand):
         comments = self.demo_comments(author)
         self.demo_moderator()
         self.stdout.write(f"Demo content ready ({created} new posts, {comments} new comments).")
+
+    def file_posts(self):
+        """Categories and tags for the demo posts (only for posts that have none yet)."""
+        from django.utils.text import slugify
+
+        from blog.models import Category, Tag
+
+        for slug, (categories, tags) in DEMO_FILING.items():
+            post = Post.objects.get(slug=slug)
+            if post.categories.exists():
+                continue
+            post.categories.set(
+                Category.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+                for name in categories
+            )
+            post.tags.set(
+                Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+                for name in tags
+            )
+
+    def demo_pages(self, author):
+        from blog.models import Page
+
+        for slug, title, order, body in DEMO_PAGES:
+            Page.objects.get_or_create(
+                slug=slug,
+                defaults={"title": title, "body": body, "author": author, "menu_order": order,
+                          "status": Page.Status.PUBLISHED},
+            )  # fmt: skip
 
     def demo_comments(self, author):
         """A threaded conversation under the newest post, at several depths."""
