@@ -74,3 +74,15 @@ def clock(monkeypatch):
     moved = Clock()
     monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
     return moved
+
+
+@pytest.fixture
+def akismet_standin(settings):
+    """A local stand-in for Akismet (tests/akismet_standin.py), with the settings pointing at it."""
+    from tests.akismet_standin import AkismetStandIn
+
+    with AkismetStandIn() as standin:
+        settings.AKISMET_API_KEY = standin.key
+        settings.AKISMET_API_URL = standin.url
+        settings.AKISMET_TIMEOUT = 0.5
+        yield standin
