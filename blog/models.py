@@ -340,3 +340,50 @@ class PostRevision(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+
+class LegacyRedirect(models.Model):
+    """An old address (from a WordPress import, say) that now lives elsewhere: answered with
+    a 301 when nothing else answers it (blog/middleware.py).
+
+    The target is a post or a page, so the redirect follows it when its address changes,
+    or a URL for anything else."""
+
+    old_path = models.CharField(
+        max_length=500, unique=True, help_text="The old path, e.g. /2014/03/old-slug/."
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_redirects"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="legacy_redirects"
+    )
+    url = models.CharField(
+        "URL", max_length=500, blank=True, help_text="Where to go when there is no post or page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(post__isnull=False, page__isnull=True, url="")
+                    | Q(post__isnull=True, page__isnull=False, url="")
+                    | (Q(post__isnull=True, page__isnull=True) & ~Q(url=""))
+                ),
+                name="legacy_redirect_has_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.target_url() or '(unpublished)'}"
+
+    def target_url(self):
+        """Where the old path leads now, or None while the target is not public."""
+        if self.post_id:
+            return self.post.get_absolute_url() if self.post.is_published else None
+        if self.page_id:
+            published = self.page.status == Page.Status.PUBLISHED
+            return self.page.get_absolute_url() if published else None
+        return self.url
