@@ -212,6 +212,18 @@ BROADSHEET_SCREENING_FLOOD_PER_MINUTE = env.int("BROADSHEET_SCREENING_FLOOD_PER_
 BROADSHEET_SCREENING_CACHE = env.str("BROADSHEET_SCREENING_CACHE", default="default")
 # This many links or more hold a comment (0: no limit).
 BROADSHEET_SCREENING_MAX_LINKS = env.int("BROADSHEET_SCREENING_MAX_LINKS", default=2)
+# The classifier (comments/screening/bayes.py) abstains until trained on this many messages
+# of each class, and marks nothing spam (it only holds) until this blog's moderators have
+# trained it on the own-training minimum of each class: a bootstrap from another site's
+# comments (`manage.py train_spam`) is not enough on its own.
+BROADSHEET_CLASSIFIER_MIN_TRAINING = env.int("BROADSHEET_CLASSIFIER_MIN_TRAINING", default=20)
+BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING = env.int(
+    "BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING", default=50
+)
+# Its spam probability at or above the spam cutoff is spam; at or below the ham cutoff it
+# scores toward approval; between them, the comment is held for a moderator.
+BROADSHEET_CLASSIFIER_SPAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_SPAM_CUTOFF", default=0.75)
+BROADSHEET_CLASSIFIER_HAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_HAM_CUTOFF", default=0.15)
 # Akismet is asked only when a key is set.
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
 AKISMET_API_URL = env.str("AKISMET_API_URL", default="https://rest.akismet.com")

@@ -1,10 +1,79 @@
-class Classifier:
-    """Naive Bayes over the comment's tokens, trained by moderators' decisions.
+from django.conf import settings
+from django.db import transaction
 
-    Abstains until trained (see comments/screening/bayes.py)."""
+from comments.screening import bayes
+from comments.screening.submission import Action, Signal
+
+
+class Classifier:
+    """Naive Bayes over the comment's tokens, trained by moderators' decisions (the counts
+    and the arithmetic live in comments/screening/bayes.py).
+
+    Abstains until trained on BROADSHEET_CLASSIFIER_MIN_TRAINING messages of each class.
+    Then a score at or above BROADSHEET_CLASSIFIER_SPAM_CUTOFF is spam on its own (it scores
+    BROADSHEET_SCREENING_SPAM_SCORE, which a known author's history can still pull back to a
+    hold); one at or below BROADSHEET_CLASSIFIER_HAM_CUTOFF scores toward approval (enough,
+    on its own, to publish a newcomer's comment); the band between holds for a moderator,
+    scoring half the spam score when it leans to spam.
+
+    A classifier trained mostly on another site's comments (`manage.py train_spam`)
+    misjudges this blog's readers, so until moderators here have trained it on
+    BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING comments of each class it only ever holds: it
+    neither marks spam nor approves."""
 
     def __call__(self, submission):
-        return None
+        trained = bayes.totals()
+        minimum = settings.BROADSHEET_CLASSIFIER_MIN_TRAINING
+        if trained.spam < minimum or trained.ham < minimum:
+            return None
+        p = bayes.spam_probability(submission, trained)
+        reason = f"classifier {p:.2f}"
+        own_minimum = settings.BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING
+        learning = trained.own_spam < own_minimum or trained.own_ham < own_minimum
+        if p >= settings.BROADSHEET_CLASSIFIER_SPAM_CUTOFF:
+            if learning:
+                return Signal(f"{reason} (still learning this blog: held, not spam)",
+                              action=Action.HOLD, classifier_score=p)  # fmt: skip
+            return Signal(reason, score=settings.BROADSHEET_SCREENING_SPAM_SCORE,
+                          classifier_score=p)  # fmt: skip
+        if p > settings.BROADSHEET_CLASSIFIER_HAM_CUTOFF:
+            # Unsure but leaning spam: half the spam score, so a spam history tips it over.
+            leans_spam = p >= 0.5 and not learning
+            leaning = settings.BROADSHEET_SCREENING_SPAM_SCORE / 2 if leans_spam else 0.0
+            return Signal(f"{reason} (unsure)", score=leaning, action=Action.HOLD,
+                          classifier_score=p)  # fmt: skip
+        if learning:
+            return Signal(reason, classifier_score=p)
+        return Signal(reason, score=settings.BROADSHEET_SCREENING_APPROVE_SCORE,
+                      classifier_score=p)  # fmt: skip
 
     def learn(self, comment, previous_status):
-        return None
+        """Train on a moderator's decision. Approved trains ham and spam trains spam; a
+        reversal takes the comment out of the old class and into the new one. Back to
+        pending (unapprove, "not spam") takes it out of both: the moderator withdrew the
+        decision. Trash keeps what it was trained as: trashing is tidying, not a verdict."""
+        from comments.models import Comment
+
+        target = {
+            Comment.Status.APPROVED: bayes.HAM,
+            Comment.Status.SPAM: bayes.SPAM,
+            Comment.Status.PENDING: "",
+        }.get(comment.status)
+        if target is None:
+            return
+        with transaction.atomic():
+            # Read under a row lock, so two moderators acting at once cannot count twice.
+            trained_as = (
+                Comment.objects.select_for_update()
+                .filter(pk=comment.pk)
+                .values_list("trained_as", flat=True)
+                .first()
+            )
+            if trained_as is None or trained_as == target:
+                return
+            if trained_as:
+                bayes.train([comment], trained_as, own=True, untrain=True)
+            if target:
+                bayes.train([comment], target, own=True)
+            Comment.objects.filter(pk=comment.pk).update(trained_as=target)
+            comment.trained_as = target

@@ -1,0 +1,315 @@
+"""The classifier's one home: how a comment becomes tokens, how moderators' decisions train
+the token counts, and how a new comment is scored against them.
+
+A message is anything with `author_name`, `author_email`, `author_url` and `body` (a
+Comment or a Submission). Each token counts once per message. Scoring follows Gary
+Robinson's method as SpamBayes uses it: a per-token probability f(w) pulled toward x by a
+strength s when the token is rare, then Fisher's chi-square combining of the strongest
+tokens into one probability that the message is spam (0 ham-like, 1 spam-like), with a
+middle band where the evidence points both ways.
+
+One change from SpamBayes: a token's rate in each class is taken per token trained, not
+per message. Comment spam is long and ham is often one line, so per message nearly every
+common word ("on", "if you") looks spammy and short ham was marked spam.
+
+Counts live in TokenCount (one row per token) and ClassifierState (message totals; "own"
+totals count only this blog's moderated comments, not a bootstrap file).
+"""
+
+import html
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+
+from comments.screening.text import domain_of, email_domain, links
+
+SPAM = "spam"
+HAM = "ham"
+
+# Robinson's f(w): a token seen n times has probability (s*x + n*p) / (s + n).
+UNKNOWN_TOKEN_STRENGTH = 1.0  # s
+UNKNOWN_TOKEN_PROBABILITY = 0.5  # x
+# Tokens closer to 0.5 than this say nothing and are left out of the combining.
+MIN_TOKEN_STRENGTH = 0.1
+# The strongest tokens of a message decide it; a long message cannot drown the rest.
+MAX_DISCRIMINATORS = 150
+# Bounds the work (and the query) for a very long comment: its first words say enough.
+MAX_WORDS_PER_MESSAGE = 600
+TOKEN_MAX_LENGTH = 120  # TokenCount.token
+# Rows per query when training; well under SQLite's and PostgreSQL's parameter limits.
+BATCH = 500
+
+
+# --- Tokens ---------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_BBCODE_LINK = re.compile(r"\[url[=\]]", re.I)
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_MONEY = re.compile(r"[$£€¥₹]\s?\d|\d\s?(?:[$£€¥₹]|usd|eur|gbp|dollars?|pounds?|euros?)\b", re.I)
+_PHONE = re.compile(r"(?<!\w)\+?\d[\d\s().-]{8,}\d(?!\w)")
+_PERCENT = re.compile(r"\d\s?%")
+_REPEATED_PUNCTUATION = re.compile(r"([!?$*])\1{2,}")
+_SHOUTED = re.compile(r"\b[A-Z]{3,}\b")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]")
+
+
+def tokens(message):
+    """The set of tokens that describe `message`: its words and word pairs, the domains it
+    links to, its writer's name words and email domain, and a few shapes spam has (money,
+    phone numbers, shouting, links in the name)."""
+    found = set()
+    found.update(_body_tokens(message.body or ""))
+    found.update(_name_tokens(message.author_name or ""))
+    domain = email_domain(message.author_email or "")
+    if domain:
+        found.add(f"email:{domain}")
+        found.update(f"email:.{tld}" for tld in _suffixes(domain))
+    if message.author_url:
+        site = domain_of(message.author_url)
+        if site:
+            found.add(f"site:{site}")
+            found.update(f"site:.{tld}" for tld in _suffixes(site))
+    return {token[:TOKEN_MAX_LENGTH] for token in found}
+
+
+def _body_tokens(body):
+    text = _INVISIBLE.sub("", html.unescape(body))
+    urls = links(text)
+    for url in urls:
+        domain = domain_of(url)
+        if domain:
+            yield f"url:{domain}"
+            yield from (f"url:.{suffix}" for suffix in _suffixes(domain))
+        for part in re.split(r"[/?=&#._-]+", url.split("://", 1)[-1].split("/", 1)[-1])[:6]:
+            if 2 < len(part) < 20 and part.isalpha():
+                yield f"path:{part.lower()}"
+    yield f"links:{min(len(urls), 3)}"
+    if _BBCODE_LINK.search(text):
+        yield "shape:bbcode-link"
+    if _TAG.search(text.replace("<br />", "").replace("<br>", "")):
+        yield "shape:html"
+    text = re.sub(r"""(?:https?://|www\.)[^\s<>"']+""", " ", _TAG.sub(" ", text), flags=re.I)
+
+    if _MONEY.search(text):
+        yield "shape:money"
+    if _PHONE.search(text):
+        yield "shape:phone-number"
+    if _PERCENT.search(text):
+        yield "shape:percent"
+    for mark in _REPEATED_PUNCTUATION.findall(text):
+        yield f"shape:{mark * 3}"
+    if _EMOJI.search(text):
+        yield "shape:emoji"
+    for word in _SHOUTED.findall(text):
+        yield f"caps:{word.lower()}"
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.5 * len(letters):
+        yield "shape:shouting"
+
+    words = []
+    for raw in islice(_WORD.finditer(text), MAX_WORDS_PER_MESSAGE):
+        raw = raw.group()
+        word = raw.lower().replace("’", "'")
+        if word.isdigit():
+            words.append(f"#{len(word)}" if len(word) > 2 else word)
+        elif len(word) > 20:
+            words.append(f"long:{word[0]}{len(word) // 10}")
+        else:
+            words.append(word)
+    yield f"length:{_size(len(words))}"
+    for word in words:
+        if len(word) > 1:
+            yield word
+    # Word pairs catch what single words miss ("check out", "my channel", "click here").
+    for first, second in zip(words, words[1:], strict=False):
+        yield f"{first} {second}"
+
+
+def _name_tokens(name):
+    name = _INVISIBLE.sub("", name).strip()
+    if not name:
+        return
+    words = [w.lower() for w in _WORD.findall(name)]
+    yield from (f"name:{word}" for word in words)
+    yield f"name-words:{min(len(words), 5)}"
+    if any(c.isdigit() for c in name):
+        yield "name-shape:digits"
+    if links(name) or re.search(r"\.\w{2,4}\b", name):
+        yield "name-shape:link"
+    if len(words) >= 2 and all(word[:1].isupper() for word in _WORD.findall(name)):
+        yield "name-shape:capitalised"
+
+
+def _suffixes(domain):
+    """'mail.example.co.uk' → ['uk', 'co.uk', 'example.co.uk']: the parents a token can share
+    with other hosts of the same site or country."""
+    labels = domain.split(".")
+    return [".".join(labels[-n:]) for n in range(1, len(labels))]
+
+
+def _size(n):
+    """A word count as a rough bucket: 0, 1, 2, 4, 8, … (its power of two)."""
+    return 0 if n == 0 else 1 << (n.bit_length() - 1)
+
+
+# --- Scoring --------------------------------------------------------------------------------
+
+
+def token_probability(spam_count, ham_count, spam_total, ham_total):
+    """Robinson's f(w): how spam-like one token is, given in how many messages of each
+    class it appeared out of `spam_total` and `ham_total` (tokens trained per class), pulled
+    toward the unknown-token probability when it is rare."""
+    spam_ratio = spam_count / spam_total if spam_total else 0.0
+    ham_ratio = ham_count / ham_total if ham_total else 0.0
+    if spam_ratio + ham_ratio == 0:
+        return UNKNOWN_TOKEN_PROBABILITY
+    p = spam_ratio / (spam_ratio + ham_ratio)
+    n = spam_count + ham_count
+    s, x = UNKNOWN_TOKEN_STRENGTH, UNKNOWN_TOKEN_PROBABILITY
+    return (s * x + n * p) / (s + n)
+
+
+def combine(probabilities):
+    """Fisher's chi-square combining: S says how surely the tokens are spam, H how surely
+    ham; their balance (1 + S - H) / 2 is near 1 or 0 when they agree and near 0.5 when the
+    message has strong evidence both ways (or none)."""
+    strong = sorted(
+        (p for p in probabilities if abs(p - 0.5) >= MIN_TOKEN_STRENGTH),
+        key=lambda p: abs(p - 0.5),
+        reverse=True,
+    )[:MAX_DISCRIMINATORS]
+    if not strong:
+        return 0.5
+    spam_log = sum(math.log(1.0 - p) for p in strong)
+    ham_log = sum(math.log(p) for p in strong)
+    n = len(strong)
+    spam_evidence = 1.0 - _chi2_survival(-2.0 * spam_log, 2 * n)
+    ham_evidence = 1.0 - _chi2_survival(-2.0 * ham_log, 2 * n)
+    return (1.0 + spam_evidence - ham_evidence) / 2.0
+
+
+def _chi2_survival(chi2, degrees):
+    """P(X >= chi2) for a chi-square distribution with an even number of degrees."""
+    m = chi2 / 2.0
+    term = total = math.exp(-m)
+    for i in range(1, degrees // 2):
+        term *= m / i
+        total += term
+    return min(total, 1.0)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """How many messages the classifier was trained on, all and this blog's own."""
+
+    spam: int = 0
+    ham: int = 0
+    own_spam: int = 0
+    own_ham: int = 0
+    spam_tokens: int = 0
+    ham_tokens: int = 0
+
+
+def totals():
+    from comments.models import ClassifierState
+
+    fields = ("spam", "ham", "own_spam", "own_ham", "spam_tokens", "ham_tokens")
+    state = ClassifierState.objects.order_by("pk").values(*fields)
+    return Totals(**state[0]) if state else Totals()
+
+
+def spam_probability(message, trained=None):
+    """The probability, 0 to 1, that `message` is spam, from the stored counts.
+
+    Two queries: the totals (unless given) and the counts of the message's tokens."""
+    from comments.models import TokenCount
+
+    trained = trained or totals()
+    found = tokens(message)
+    counts = TokenCount.objects.filter(token__in=found).values_list("spam", "ham")
+    return combine(
+        token_probability(spam, ham, trained.spam_tokens, trained.ham_tokens)
+        for spam, ham in counts
+    )
+
+
+# --- Training -------------------------------------------------------------------------------
+
+
+def train(messages, label, *, own, untrain=False):
+    """Add `messages` (or, with `untrain`, take them away) to the counts of class `label`.
+
+    In bulk: counts are summed in Python first, then written in a few queries per
+    thousand tokens, each an atomic increment so concurrent training never loses a count.
+    `own` says whether they are this blog's moderated comments or a bootstrap file."""
+    token_sets = [tokens(message) for message in messages]
+    return train_tokens(token_sets, label, own=own, untrain=untrain)
+
+
+def train_tokens(token_sets, label, *, own, untrain=False):
+    """`train`, for messages already turned into token sets."""
+    from comments.models import ClassifierState, TokenCount
+
+    if label not in (SPAM, HAM):
+        raise ValueError(f"label must be {SPAM!r} or {HAM!r}, not {label!r}")
+    token_sets = list(token_sets)
+    if not token_sets:
+        return 0
+    counts = Counter()
+    for found in token_sets:
+        counts.update(found)
+    sign = -1 if untrain else 1
+    with transaction.atomic():
+        state = ClassifierState.objects.order_by("pk").first() or ClassifierState.objects.create()
+        messages = sign * len(token_sets)
+        changes = {
+            label: _moved(label, messages),
+            f"{label}_tokens": _moved(f"{label}_tokens", sign * counts.total()),
+        }
+        if own:
+            changes[f"own_{label}"] = _moved(f"own_{label}", messages)
+        ClassifierState.objects.filter(pk=state.pk).update(**changes)
+        if not untrain:
+            TokenCount.objects.bulk_create(
+                [TokenCount(token=token) for token in counts],
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
+        # Tokens that moved by the same amount are updated together: a handful of
+        # distinct amounts cover a whole corpus (most tokens appear once or twice).
+        by_amount = {}
+        for token, n in counts.items():
+            by_amount.setdefault(n, []).append(token)
+        for n, group in by_amount.items():
+            for start in range(0, len(group), BATCH):
+                TokenCount.objects.filter(token__in=group[start : start + BATCH]).update(
+                    **{label: _moved(label, sign * n)}
+                )
+        if untrain:
+            moved = list(counts)
+            for start in range(0, len(moved), BATCH):
+                chunk = moved[start : start + BATCH]
+                TokenCount.objects.filter(token__in=chunk, spam=0, ham=0).delete()
+    return len(token_sets)
+
+
+def _moved(field, amount):
+    """`field + amount`, never below zero (untraining what was never trained is a no-op)."""
+    if amount >= 0:
+        return F(field) + amount
+    return Greatest(F(field) - (-amount), Value(0))
+
+
+def forget_everything():
+    """Drop every count: the classifier starts again untrained."""
+    from comments.models import ClassifierState, TokenCount
+
+    TokenCount.objects.all().delete()
+    ClassifierState.objects.all().delete()
