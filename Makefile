@@ -38,6 +38,11 @@ serve: $(STAMP)
 	  echo "" && echo "  Broadsheet (gunicorn) is at http://127.0.0.1:8000/" && echo "" && \
 	  $(BIN)/gunicorn -c config/gunicorn.py config.wsgi'
 
+## Time screening one comment with ~100,000 trained tokens: p50, p99, comments a second
+bench-screening: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py bench_screening
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

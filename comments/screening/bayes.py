@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
@@ -229,15 +229,28 @@ def spam_probability(message, trained=None):
     """The probability, 0 to 1, that `message` is spam, from the stored counts.
 
     Two queries: the totals (unless given) and the counts of the message's tokens."""
-    from comments.models import TokenCount
-
     trained = trained or totals()
-    found = tokens(message)
-    counts = TokenCount.objects.filter(token__in=found).values_list("spam", "ham")
+    counts = _counts_of(list(tokens(message)))
     return combine(
         token_probability(spam, ham, trained.spam_tokens, trained.ham_tokens)
         for spam, ham in counts
     )
+
+
+def _counts_of(found):
+    """(spam, ham) for each of the tokens `found` that was ever trained.
+
+    Plain SQL: the ORM spends as long building an IN query of a few hundred tokens as the
+    database spends answering it, and this runs for every comment posted."""
+    from comments.models import TokenCount
+
+    if not found:
+        return []
+    table = connection.ops.quote_name(TokenCount._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(found))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT spam, ham FROM {table} WHERE token IN ({placeholders})", found)
+        return cursor.fetchall()
 
 
 # --- Training -------------------------------------------------------------------------------

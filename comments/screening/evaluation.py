@@ -9,6 +9,7 @@ import json
 import random
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -122,26 +123,34 @@ def evaluate(records, *, folds=10, training=None, seed=0):
     savepoint: nothing leaks between folds or into the blog's data. Run it on a copy of
     the database, not a busy production one: it holds the comment tables while it runs."""
     started = time.monotonic()
-    caches = {**settings.CACHES, EVALUATION_CACHE: {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": EVALUATION_CACHE,
-    }}  # fmt: skip
-    with override_settings(CACHES=caches, BROADSHEET_SCREENING_CACHE=EVALUATION_CACHE):
-        with transaction.atomic():
-            post = _empty_blog_with_one_post()
-            cold = _screen_each(records, post)
-            if training is not None:
-                train_from(training, own=False)
-                trained = _screen_each(records, post)
-            else:
-                trained = _cross_validate(records, post, folds, seed)
-            transaction.set_rollback(True)
+    with isolated_blog() as post:
+        cold = _screen_each(records, post)
+        if training is not None:
+            train_from(training, own=False)
+            trained = _screen_each(records, post)
+        else:
+            trained = _cross_validate(records, post, folds, seed)
     return {
         "cold": summary(records, cold),
         "trained": summary(records, trained),
         "records": len(records),
         "seconds": round(time.monotonic() - started, 2),
     }
+
+
+@contextmanager
+def isolated_blog():
+    """A blog as new, inside a transaction that is rolled back on the way out: no comments,
+    screening rules or classifier training, one published post to comment on (yielded),
+    and the flood check counting in a private cache."""
+    caches = {**settings.CACHES, EVALUATION_CACHE: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": EVALUATION_CACHE,
+    }}  # fmt: skip
+    with override_settings(CACHES=caches, BROADSHEET_SCREENING_CACHE=EVALUATION_CACHE):
+        with transaction.atomic():
+            yield _empty_blog_with_one_post()
+            transaction.set_rollback(True)
 
 
 def _cross_validate(records, post, folds, seed):
@@ -178,16 +187,23 @@ def _stratified_folds(records, folds, seed):
 
 
 def _screen_each(records, post):
+    return [verdict for verdict, _ in screen_timed(records, post)]
+
+
+def screen_timed(records, post):
+    """Screen each record as a new comment on `post`: (verdict, seconds) pairs, with the
+    flood check's counts emptied before each record."""
     from django.core.cache import caches
 
     cache = caches[EVALUATION_CACHE]
     # Rendered a minute ago: the timestamp check sees a reader who took their time.
     token = make_form_token(post, now=time.time() - 60)
-    verdicts = []
     for record in records:
         cache.clear()
-        verdicts.append(screen(record.submission(post, token)))
-    return verdicts
+        submission = record.submission(post, token)
+        started = time.perf_counter()
+        verdict = screen(submission)
+        yield verdict, time.perf_counter() - started
 
 
 def _empty_blog_with_one_post():
