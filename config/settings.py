@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # WordPress's ?p= / ?page_id= links, and old addresses that would be a 404 (blog/wxr/).
+    "blog.middleware.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,300 @@
+"""Read a WordPress export (WXR 1.0, 1.1 or 1.2) as a stream of records, in bounded memory.
+
+`WXRReader(path)` yields `Author`, `Term` and `Item` records in file order (an item carries
+its comments, categories, tags and post meta); the channel's own fields (title, site
+address, WXR version) are on `reader.channel` once read. Each element is cleared as soon as
+its record is made, so a 200 MB export never sits in memory whole. A file that is not
+well-formed XML raises `WXRError` with the line where reading stopped.
+"""
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+# Namespace URIs by prefix. WordPress changes the "wp" and "excerpt" URIs with the WXR
+# version (…/export/1.1/, …/export/1.2/), so those are matched by pattern.
+_NAMESPACES = [
+    (re.compile(r"^https?://wordpress\.org/export/[\d.]+/excerpt/$"), "excerpt"),
+    (re.compile(r"^https?://wordpress\.org/export/[\d.]+/$"), "wp"),
+    (re.compile(r"^http://purl\.org/rss/1\.0/modules/content/$"), "content"),
+    (re.compile(r"^http://purl\.org/dc/elements/1\.1/$"), "dc"),
+    (re.compile(r"^http://wellformedweb\.org/CommentAPI/$"), "wfw"),
+]
+SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
+
+
+class WXRError(Exception):
+    """The file cannot be read as a WordPress export; the message says where and why."""
+
+
+@dataclass
+class Channel:
+    title: str = ""
+    link: str = ""
+    base_site_url: str = ""
+    base_blog_url: str = ""
+    wxr_version: str = ""
+
+
+@dataclass
+class Author:
+    id: int | None
+    login: str
+    email: str = ""
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass
+class Term:
+    """A category or tag defined in the channel (`kind` is "category" or "post_tag")."""
+
+    kind: str
+    id: int | None
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass
+class Comment:
+    id: int
+    author: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    author_ip: str = ""
+    date: str = ""
+    date_gmt: str = ""
+    content: str = ""
+    approved: str = "1"
+    type: str = ""
+    parent: int = 0
+    user_id: int = 0
+
+
+@dataclass
+class Item:
+    """A post, page, attachment or any other WordPress object, with its comments."""
+
+    id: int
+    title: str = ""
+    link: str = ""
+    creator: str = ""
+    content: str = ""
+    excerpt: str = ""
+    post_date: str = ""
+    post_date_gmt: str = ""
+    comment_status: str = "open"
+    post_name: str = ""
+    status: str = ""
+    post_type: str = ""
+    post_parent: int = 0
+    menu_order: int = 0
+    is_sticky: bool = False
+    attachment_url: str = ""
+    # (domain, nicename, name): domain "category" or "post_tag" (others are kept, unused).
+    terms: list = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    comments: list = field(default_factory=list)
+
+
+def local_name(tag):
+    """'{http://wordpress.org/export/1.2/}post_id' -> 'wp:post_id'; plain names unchanged."""
+    if not tag.startswith("{"):
+        return tag
+    uri, name = tag[1:].split("}", 1)
+    for pattern, prefix in _NAMESPACES:
+        if pattern.match(uri):
+            return f"{prefix}:{name}"
+    return f"{{{uri}}}{name}"
+
+
+class WXRReader:
+    """Iterate over the records of the export at `source` (a path or a binary file)."""
+
+    def __init__(self, source):
+        self.source = source
+        self.channel = Channel()
+
+    def __iter__(self):
+        try:
+            yield from self._records()
+        except ET.ParseError as error:
+            line, column = error.position
+            reason = str(error).split(": line ")[0]
+            raise WXRError(
+                f"The file is not valid XML at line {line}, column {column + 1} ({reason}). "
+                "It may be cut short or damaged: export it again from WordPress, or repair "
+                "it (for example with xmllint --recover) and import it again."
+            ) from error
+
+    def _records(self):
+        depth = 0
+        channel = None
+        seen_root = False
+        for event, element in ET.iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    seen_root = True
+                    if element.tag != "rss":
+                        raise WXRError(
+                            f"This is not a WordPress export: the document is <{element.tag}>, "
+                            "not <rss>."
+                        )
+                elif depth == 2 and element.tag == "channel":
+                    channel = element
+                continue
+            depth -= 1
+            if depth != 2 or channel is None:
+                continue
+            record = self._record(element)
+            # Cleared once read: memory stays bounded by the largest single item.
+            channel.clear()
+            if record is not None:
+                yield record
+        if not seen_root:
+            raise WXRError("The file is empty: there is nothing to import.")
+        if not self.channel.wxr_version:
+            raise WXRError(
+                "This is not a WordPress export: it has no <wp:wxr_version>. Export the blog "
+                "from WordPress with Tools → Export."
+            )
+
+    def _record(self, element):
+        name = local_name(element.tag)
+        text = (element.text or "").strip()
+        if name == "item":
+            return self._item(element)
+        if name == "wp:author":
+            values = _children(element)
+            return Author(
+                id=_int(values.get("wp:author_id")),
+                login=values.get("wp:author_login", ""),
+                email=values.get("wp:author_email", ""),
+                display_name=values.get("wp:author_display_name", ""),
+                first_name=values.get("wp:author_first_name", ""),
+                last_name=values.get("wp:author_last_name", ""),
+            )
+        if name == "wp:category":
+            values = _children(element)
+            return Term(
+                kind="category",
+                id=_int(values.get("wp:term_id")),
+                slug=values.get("wp:category_nicename", ""),
+                name=values.get("wp:cat_name", ""),
+                description=values.get("wp:category_description", ""),
+            )
+        if name == "wp:tag":
+            values = _children(element)
+            return Term(
+                kind="post_tag",
+                id=_int(values.get("wp:term_id")),
+                slug=values.get("wp:tag_slug", ""),
+                name=values.get("wp:tag_name", ""),
+                description=values.get("wp:tag_description", ""),
+            )
+        if name == "wp:wxr_version":
+            version = text
+            if version not in SUPPORTED_VERSIONS:
+                raise WXRError(
+                    f"This export says it is WXR {version or '(no version)'}; this importer "
+                    f"reads WXR {', '.join(SUPPORTED_VERSIONS)}."
+                )
+            self.channel.wxr_version = version
+        elif name in ("title", "link"):
+            setattr(self.channel, name, text)
+        elif name in ("wp:base_site_url", "wp:base_blog_url"):
+            setattr(self.channel, name[3:], text.rstrip("/"))
+        return None
+
+    def _item(self, element):
+        item = Item(id=0)
+        for child in element:
+            name = local_name(child.tag)
+            value = child.text or ""
+            if name == "category":
+                item.terms.append(
+                    (child.get("domain", "category"), child.get("nicename", ""), value.strip())
+                )
+            elif name == "wp:postmeta":
+                meta = _children(child, strip=False)
+                item.meta[meta.get("wp:meta_key", "").strip()] = meta.get("wp:meta_value", "")
+            elif name == "wp:comment":
+                item.comments.append(_comment(child))
+            elif name in _ITEM_FIELDS:
+                attribute, convert = _ITEM_FIELDS[name]
+                setattr(item, attribute, convert(value))
+        return item
+
+
+def _comment(element):
+    values = _children(element, strip=False)
+    get = lambda key: values.get(f"wp:comment_{key}", "")  # noqa: E731
+    return Comment(
+        id=_int(get("id")) or 0,
+        author=get("author").strip(),
+        author_email=get("author_email").strip(),
+        author_url=get("author_url").strip(),
+        author_ip=get("author_IP").strip(),
+        date=get("date").strip(),
+        date_gmt=get("date_gmt").strip(),
+        content=get("content"),
+        approved=get("approved").strip() or "1",
+        type=get("type").strip(),
+        parent=_int(get("parent")) or 0,
+        user_id=_int(get("user_id")) or 0,
+    )
+
+
+def _children(element, strip=True):
+    """The text of each child element, by normalized name."""
+    values = {}
+    for child in element:
+        value = child.text or ""
+        values[local_name(child.tag)] = value.strip() if strip else value
+    return values
+
+
+def _int(value):
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value):
+    return value
+
+
+def _stripped(value):
+    return value.strip()
+
+
+def _flag(value):
+    return value.strip() == "1"
+
+
+def _number(value):
+    return _int(value) or 0
+
+
+_ITEM_FIELDS = {
+    "title": ("title", _stripped),
+    "link": ("link", _stripped),
+    "dc:creator": ("creator", _stripped),
+    "content:encoded": ("content", _text),
+    "excerpt:encoded": ("excerpt", _text),
+    "wp:post_id": ("id", _number),
+    "wp:post_date": ("post_date", _stripped),
+    "wp:post_date_gmt": ("post_date_gmt", _stripped),
+    "wp:comment_status": ("comment_status", _stripped),
+    "wp:post_name": ("post_name", _stripped),
+    "wp:status": ("status", _stripped),
+    "wp:post_type": ("post_type", _stripped),
+    "wp:post_parent": ("post_parent", _number),
+    "wp:menu_order": ("menu_order", _number),
+    "wp:is_sticky": ("is_sticky", _flag),
+    "wp:attachment_url": ("attachment_url", _stripped),
+}
