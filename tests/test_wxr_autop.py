@@ -34,7 +34,9 @@ def test_line_breaks_inside_a_tag_are_not_text_line_breaks():
 
 
 def test_a_quote_gets_its_paragraph_inside():
-    assert autop("<blockquote>Said so.</blockquote>") == "<blockquote><p>Said so.</p></blockquote>\n"
+    assert (
+        autop("<blockquote>Said so.</blockquote>") == "<blockquote><p>Said so.</p></blockquote>\n"
+    )
 
 
 def test_two_brs_are_a_paragraph_break():
@@ -51,7 +53,9 @@ def test_captions_become_figures_and_other_shortcodes_stay_visible():
               '\n\n[gallery ids="1,2"]')
     )  # fmt: skip
 
-    assert '<figure><img src="/a.jpg" alt="A" /><figcaption>The caption</figcaption></figure>' in html
+    assert (
+        '<figure><img src="/a.jpg" alt="A" /><figcaption>The caption</figcaption></figure>' in html
+    )
     assert '<p>[gallery ids="1,2"]</p>' in html
 
 

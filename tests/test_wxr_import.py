@@ -281,3 +281,20 @@ def test_progress_is_reported_on_long_imports():
     output = import_wxr(OLD_BLOG, "--progress-every", "5")
 
     assert "… 5 items read: 5 posts, 0 pages, 6 comments" in output
+
+
+def test_block_editor_bodies_are_kept_as_written(tmp_path):
+    """WordPress shows block-editor content without its paragraph rules; so do we."""
+    blocks = (
+        "<!-- wp:paragraph -->\n<p>One paragraph\nwith a soft break.</p>\n<!-- /wp:paragraph -->"
+        "\n\n<!-- wp:image -->\n<figure><img src=\"/a.jpg\" alt=\"A\"/><figcaption>A</figcaption>"
+        "</figure>\n<!-- /wp:image -->"
+    )
+    text = OLD_BLOG.read_text().replace("The 42 no longer stops at the church.", blocks)
+    (tmp_path / "blocks.xml").write_text(text)
+
+    import_wxr(tmp_path / "blocks.xml")
+
+    html = Post.objects.get(wordpress_id=108).body_html
+    assert "<p>One paragraph\nwith a soft break.</p>" in html
+    assert '<figure><img src="/a.jpg" alt="A"><figcaption>A</figcaption></figure>' in html

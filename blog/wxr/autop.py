@@ -69,7 +69,7 @@ def autop(text, br=True):
     text = re.sub(r"<p>\s*</p>", "", text)
     text = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", text)
     text = re.sub(r"<p>\s*(" + _ANY_BLOCK_TAG + r")\s*</p>", r"\1", text, flags=re.I)
-    text = re.sub(r"<p>(<li\b[^>]*>)", r"\1", text, flags=re.I)
+    text = re.sub(r"<p>(<li\b.+?)</p>", r"\1", text, flags=re.I)
     text = re.sub(r"<p><blockquote\b([^>]*)>", r"<blockquote\1><p>", text, flags=re.I)
     text = re.sub(r"</blockquote></p>", "</p></blockquote>", text, flags=re.I)
     text = re.sub(r"<p>\s*(" + _ANY_BLOCK_TAG + r")", r"\1", text, flags=re.I)

@@ -63,6 +63,7 @@ UPLOADS_FOLDER = "uploads"
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _MORE = re.compile(r"\s*<!--\s*(?:more|nextpage)\b.*?-->\s*", re.I | re.S)
 _NO_DATE = ("", "0000-00-00 00:00:00")
+_BLOCK_EDITOR = "<!-- wp:"
 
 
 class WordPressImport:
@@ -263,9 +264,13 @@ class WordPressImport:
         """The body to store: Markdown for our editor that renders as WordPress showed it."""
         if MARKDOWN_META_KEY in item.meta:
             return item.meta[MARKDOWN_META_KEY]
-        content = _MORE.sub("\n\n", item.content)
+        content = self._copy_uploads(_MORE.sub("\n\n", item.content))
+        if _BLOCK_EDITOR not in content:
+            # WordPress stores classic bodies without <p>; autop restores them. Block-editor
+            # bodies already carry their markup, and WordPress shows them without autop.
+            content = autop(content)
         # Shortcodes run after autop in WordPress too: [caption] becomes a <figure>.
-        return markdown_safe(render_captions(autop(self._copy_uploads(content))))
+        return markdown_safe(render_captions(content))
 
     def _copy_uploads(self, content):
         """With --uploads, copy the files the body uses from the old site's uploads folder

@@ -63,6 +63,8 @@ class Command(BaseCommand):
         except WXRError as error:
             raise CommandError(f"{export}: {error} Nothing was imported.") from error
         seconds = counts.pop("seconds")
+        if not verbosity:
+            return
         heading = "Would import" if dry_run else "Imported"
         self.stdout.write(self.style.SUCCESS(f"{heading} in {seconds:.1f} s:"))
         for label, count in sorted(counts.items()):
