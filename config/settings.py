@@ -224,7 +224,7 @@ BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING = env.int(
 )
 # Its spam probability at or above the spam cutoff is spam; at or below the ham cutoff it
 # scores toward approval; between them, the comment is held for a moderator.
-BROADSHEET_CLASSIFIER_SPAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_SPAM_CUTOFF", default=0.75)
+BROADSHEET_CLASSIFIER_SPAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_SPAM_CUTOFF", default=0.74)
 BROADSHEET_CLASSIFIER_HAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_HAM_CUTOFF", default=0.15)
 # Akismet is asked only when a key is set.
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")

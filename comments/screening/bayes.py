@@ -19,6 +19,7 @@ totals count only this blog's moderated comments, not a bootstrap file).
 import html
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
@@ -34,13 +35,17 @@ HAM = "ham"
 
 # Robinson's f(w): a token seen n times has probability (s*x + n*p) / (s + n).
 UNKNOWN_TOKEN_STRENGTH = 1.0  # s
-UNKNOWN_TOKEN_PROBABILITY = 0.5  # x
+# A token never seen leans slightly to ham: a new word is more often a reader's own.
+UNKNOWN_TOKEN_PROBABILITY = 0.45  # x
 # Tokens closer to 0.5 than this say nothing and are left out of the combining.
 MIN_TOKEN_STRENGTH = 0.1
 # The strongest tokens of a message decide it; a long message cannot drown the rest.
 MAX_DISCRIMINATORS = 150
 # Bounds the work (and the query) for a very long comment: its first words say enough.
 MAX_WORDS_PER_MESSAGE = 600
+# Letter triples of the first words: they catch misspelt and disguised words
+# ("subscrible", "v1agra") that whole-word tokens miss.
+MAX_WORDS_FOR_TRIGRAMS = 300
 TOKEN_MAX_LENGTH = 120  # TokenCount.token
 # Rows per query when training; well under SQLite's and PostgreSQL's parameter limits.
 BATCH = 500
@@ -58,6 +63,10 @@ _PERCENT = re.compile(r"\d\s?%")
 _REPEATED_PUNCTUATION = re.compile(r"([!?$*])\1{2,}")
 _SHOUTED = re.compile(r"\b[A-Z]{3,}\b")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]")
+_RUN = re.compile(r"[^\W_]+")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+# Words inside a run-together name: "HowToMakeMoney" → how, to, make, money.
+_NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def tokens(message):
@@ -79,8 +88,22 @@ def tokens(message):
     return {token[:TOKEN_MAX_LENGTH] for token in found}
 
 
+def _normal(text):
+    """Full-width and other compatibility characters folded (ｈｔｔｐ → http), invisible ones
+    dropped, and letters repeated for effect shortened (soooo → soo, !!!!! stays a shape)."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _ELONGATED.sub(r"\1\1", text)
+
+
 def _body_tokens(body):
-    text = _INVISIBLE.sub("", html.unescape(body))
+    text = _normal(html.unescape(body))
+    # Taken before links and markup are cut out: how a link is written says something too.
+    trigrams = {
+        f"c:{run[i : i + 3]}"
+        for run in islice(_RUN.findall(text.lower()), MAX_WORDS_FOR_TRIGRAMS)
+        if len(run) > 3
+        for i in range(len(run) - 2)
+    }
     urls = links(text)
     for url in urls:
         domain = domain_of(url)
@@ -127,17 +150,19 @@ def _body_tokens(body):
     for word in words:
         if len(word) > 1:
             yield word
+    yield from trigrams
     # Word pairs catch what single words miss ("check out", "my channel", "click here").
     for first, second in zip(words, words[1:], strict=False):
         yield f"{first} {second}"
 
 
 def _name_tokens(name):
-    name = _INVISIBLE.sub("", name).strip()
+    name = _normal(name).strip()
     if not name:
         return
     words = [w.lower() for w in _WORD.findall(name)]
     yield from (f"name:{word}" for word in words)
+    yield from (f"name:{part.lower()}" for part in _NAME_PART.findall(name) if len(part) > 1)
     yield f"name-words:{min(len(words), 5)}"
     if any(c.isdigit() for c in name):
         yield "name-shape:digits"
