@@ -298,3 +298,17 @@ def test_block_editor_bodies_are_kept_as_written(tmp_path):
     html = Post.objects.get(wordpress_id=108).body_html
     assert "<p>One paragraph\nwith a soft break.</p>" in html
     assert '<figure><img src="/a.jpg" alt="A"><figcaption>A</figcaption></figure>' in html
+
+
+def test_a_password_protected_post_becomes_a_draft(tmp_path):
+    text = OLD_BLOG.read_text().replace(
+        "<wp:post_name><![CDATA[bus-timetable-changes]]></wp:post_name>",
+        "<wp:post_name><![CDATA[bus-timetable-changes]]></wp:post_name>"
+        "<wp:post_password><![CDATA[secret]]></wp:post_password>",
+    )
+    (tmp_path / "protected.xml").write_text(text)
+
+    output = import_wxr(tmp_path / "protected.xml")
+
+    assert Post.objects.get(wordpress_id=108).status == Post.Status.DRAFT
+    assert "Password-protected, imported as a draft: Bus timetable changes" in output

@@ -153,6 +153,11 @@ class WordPressImport:
         slug = self._slug(Post, item, title)
         publish_at = moment(item.post_date_gmt, item.post_date) or timezone.now()
         status = POST_STATUSES[item.status]
+        if item.password and status == Post.Status.PUBLISHED:
+            # There are no password-protected posts here: keep it from readers.
+            status = Post.Status.DRAFT
+            self.counts["password-protected posts (now drafts)"] += 1
+            self.say(f"Password-protected, imported as a draft: {title}")
         self.counts["posts"] += 1
         if item.status in ("future", "private", "pending"):
             self.counts[f"{item.status} posts"] += 1
@@ -191,7 +196,8 @@ class WordPressImport:
         else:
             title = self._title(item)
             slug = self._slug(Page, item, title)
-            status = Page.Status.PUBLISHED if item.status == "publish" else Page.Status.DRAFT
+            published = item.status == "publish" and not item.password
+            status = Page.Status.PUBLISHED if published else Page.Status.DRAFT
             self.counts["pages"] += 1
             if self.list_titles:
                 self.say(f"Page: {title} ({status.label.lower()})")

@@ -92,6 +92,7 @@ class Item:
     post_parent: int = 0
     menu_order: int = 0
     is_sticky: bool = False
+    password: str = ""
     attachment_url: str = ""
     # (domain, nicename, name): domain "category" or "post_tag" (others are kept, unused).
     terms: list = field(default_factory=list)
@@ -296,5 +297,6 @@ _ITEM_FIELDS = {
     "wp:post_parent": ("post_parent", _number),
     "wp:menu_order": ("menu_order", _number),
     "wp:is_sticky": ("is_sticky", _flag),
+    "wp:post_password": ("password", _stripped),
     "wp:attachment_url": ("attachment_url", _stripped),
 }
