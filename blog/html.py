@@ -6,6 +6,7 @@ by the same allow-list.
 """
 
 import re
+from html import unescape
 
 import bleach
 import markdown
@@ -74,7 +75,8 @@ def summarize(html, words=55):
 
     Built from the paragraphs, so headings and lists do not run into the prose."""
     paragraphs = _PARAGRAPH.findall(html)
-    text = strip_tags(" ".join(paragraphs) if paragraphs else html)
+    # Plain text, so entities (&rsquo; from smart quotes) become the characters they stand for.
+    text = unescape(strip_tags(" ".join(paragraphs) if paragraphs else html))
     text = re.sub(r"\s+", " ", text).strip()
     return Truncator(text).words(words, truncate="…")
 

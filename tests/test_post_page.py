@@ -163,6 +163,15 @@ def test_excerpt_is_derived_from_the_body_when_empty(make_post):
     assert written.summary == "A hand-written summary."
 
 
+def test_excerpt_shows_typographic_quotes_as_characters(client, make_post):
+    make_post("Quotes", body='The council\'s "review" -- of *everything*.')
+
+    page = client.get("/").content.decode()
+
+    assert "The council’s “review” – of everything." in page
+    assert "&amp;rsquo;" not in page and "&amp;ldquo;" not in page
+
+
 def test_page_title_names_the_post_and_the_blog(client, make_post):
     post = make_post("Flood defences")
 
