@@ -15,8 +15,9 @@ COMMENT_ALLOWED_ATTRIBUTES = {"a": ["href"]}
 COMMENT_LINK_REL = "nofollow ugc noopener"
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
-# Block tags are not wrapped in <p> and get no <br> inside them.
-_BLOCK_START = re.compile(r"^\s*<(blockquote|pre|ul|ol)\b", re.I)
+# Block elements are kept whole (a blank line inside <pre> is part of the code) and get no
+# <p> or <br> of their own; a quotation's own text is made into paragraphs.
+_BLOCK_TAG = re.compile(r"<(/?)(blockquote|pre|ul|ol)\b[^>]*>", re.I)
 
 
 def render_comment(text):
@@ -29,13 +30,39 @@ def render_comment(text):
         attributes=COMMENT_ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,
     )
+    return add_link_rel(_paragraphs(cleaned), rel=COMMENT_LINK_REL)
+
+
+def _paragraphs(html):
+    """Blank lines make paragraphs and single line breaks <br>, outside block elements."""
     blocks = []
-    for block in _BLANK_LINES.split(cleaned):
-        block = block.strip("\n")
-        if not block.strip():
-            continue
-        if _BLOCK_START.match(block):
-            blocks.append(block)
+    for is_block, chunk in _split_blocks(html):
+        if is_block and chunk.startswith("<blockquote"):
+            inside = chunk[chunk.index(">") + 1 : -len("</blockquote>")]
+            blocks.append("<blockquote>" + _paragraphs(inside) + "</blockquote>")
+        elif is_block:
+            blocks.append(chunk)
         else:
-            blocks.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
-    return add_link_rel("\n".join(blocks), rel=COMMENT_LINK_REL)
+            for block in _BLANK_LINES.split(chunk):
+                block = block.strip("\n")
+                if block.strip():
+                    blocks.append("<p>" + block.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(blocks)
+
+
+def _split_blocks(html):
+    """(is_block, html) pieces: each outermost block element whole, and the text between."""
+    pieces, depth, start = [], 0, 0
+    for tag in _BLOCK_TAG.finditer(html):
+        if tag.group(1):  # a closing tag
+            depth = max(depth - 1, 0)
+            if depth == 0:
+                pieces.append((True, html[start : tag.end()]))
+                start = tag.end()
+        else:
+            if depth == 0:
+                pieces.append((False, html[start : tag.start()]))
+                start = tag.start()
+            depth += 1
+    pieces.append((False, html[start:]))
+    return pieces

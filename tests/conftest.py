@@ -5,10 +5,13 @@ from itertools import count
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
 from blog.models import Post
+from comments.models import Comment
+from tests.commenting import ADA, BOB, CY, comment_url, reader_form
 
 _serial = count(1)
 
@@ -19,6 +22,12 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests make users by the dozen; a slow hash protects stored passwords, not test data."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -43,6 +52,17 @@ def reader(db):
 
 
 @pytest.fixture
+def moderator(db):
+    """A staff member of the Moderators group (made by a data migration): comments only."""
+    user = get_user_model().objects.create_user(
+        "moderator", "moderator@example.org", "moderator pass 12", is_staff=True,
+        first_name="Mona", last_name="Moderator",
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
 def make_post(db, author):
     """Create a post; published an hour ago unless told otherwise."""
 
@@ -58,6 +78,34 @@ def make_post(db, author):
         return Post.objects.create(title=title, publish_at=publish_at, **fields)
 
     return make
+
+
+@pytest.fixture
+def regulars(make_post):
+    """Ada, Bob and Cy (tests/commenting.py) each have an approved comment on an older post,
+    so what they write is published at once."""
+    older = make_post("An older post", days_ago=30)
+    for writer in (ADA, BOB, CY):
+        Comment.objects.create(post=older, body="Earlier.", status=Comment.Status.APPROVED,
+                               **writer)  # fmt: skip
+    return older
+
+
+@pytest.fixture
+def write_comment(client, settings):
+    """Send the comment form: `write_comment(post, "Well put.", **BOB, parent=3)`.
+
+    Writes with `client` unless `by=` another client; `meta=` adds request headers
+    (REMOTE_ADDR). Returns the response. A conversation here takes a second where a real
+    one takes minutes, so the flood limit is lifted; every other check screens as usual."""
+    settings.BROADSHEET_SCREENING_FLOOD_PER_MINUTE = 0
+
+    def write(post, body, *, by=None, follow=False, meta=None, **fields):
+        browser = by or client
+        data = reader_form(post, body, **fields)
+        return browser.post(comment_url(post), data, follow=follow, **(meta or {}))
+
+    return write
 
 
 @pytest.fixture
