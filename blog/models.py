@@ -2,9 +2,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.urls import reverse
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncMonth
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from blog.html import count_words, render_markdown, summarize
@@ -18,6 +20,21 @@ class PostQuerySet(models.QuerySet):
         with no job to flip a flag.
         """
         return self.filter(self._published_q())
+
+    def listed(self):
+        """Published posts that go on the home page and in the feeds (not those the author
+        kept to their own address and archives)."""
+        return self.published().filter(show_on_home=True)
+
+    def months(self):
+        """The months these posts fall in, newest first, as dicts with `month` (a date in the
+        blog's time zone), `post_count` and `last_updated`: one query."""
+        return (
+            self.annotate(month=TruncMonth("publish_at"))
+            .values("month")
+            .annotate(post_count=Count("id"), last_updated=Max("updated_at"))
+            .order_by("-month")
+        )
 
     def visible_to(self, user):
         """What `user` may open: published posts, plus drafts and scheduled posts for their
@@ -220,6 +237,17 @@ class SiteIdentity(models.Model):
         return identity
 
 
+class TermQuerySet(models.QuerySet):
+    def with_published_posts(self):
+        """Categories or tags a reader can browse: those with at least one published post,
+        with `post_count` and `last_updated` (the latest change to one of those posts)."""
+        return (
+            self.filter(posts__in=Post.objects.published())
+            .annotate(post_count=Count("posts"), last_updated=Max("posts__updated_at"))
+            .order_by("name")  # a grouped query ignores Meta.ordering
+        )
+
+
 class Category(models.Model):
     """A section of the blog; every post is in at least one."""
 
@@ -227,6 +255,8 @@ class Category(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -244,6 +274,8 @@ class Tag(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
+    objects = TermQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -258,10 +290,33 @@ class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Page.Status.PUBLISHED)
 
+    def visible_to(self, user):
+        """Published pages, plus drafts for those who may change pages (to preview them)."""
+        if user.is_authenticated and user.has_perm("blog.change_page"):
+            return self.all()
+        return self.published()
+
+    # Bulk changes (the admin's "delete selected", list-editable menu order) skip
+    # Page.save() and Page.delete(), so they forget the cached menu here.
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        Page.forget_menu()
+        return result
+
+    update.queryset_only = True
+
+    def delete(self):
+        result = super().delete()
+        Page.forget_menu()
+        return result
+
+    delete.queryset_only = True
+
 
 class Page(models.Model):
     """A standalone page (About, Contact) at /<slug>/, outside the stream of posts."""
 
+    MENU_CACHE_KEY = "blog:page-menu"
     Status = Post.Status
 
     title = models.CharField(max_length=300)
@@ -293,9 +348,45 @@ class Page(models.Model):
         self.body_html = render_markdown(self.body)
         self.summary = summarize(self.body_html)
         super().save(*args, **kwargs)
+        self.forget_menu()
 
     def get_absolute_url(self):
         return reverse("blog:page", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_menu()
+        return result
+
+    def clean(self):
+        # /<slug>/ comes after every other address, so a slug another page already uses
+        # (/feed/, /search/, /2024/) would never be reached.
+        if not self.slug:
+            return
+        try:
+            match = resolve(f"/{self.slug}/")
+        except Resolver404:
+            return
+        if match.view_name != "blog:page":
+            raise ValidationError(
+                {"slug": f"/{self.slug}/ is already an address of the blog; choose another slug."}
+            )
+
+    @classmethod
+    def menu(cls):
+        """Published pages linked in the site's menu, as (title, url) pairs, in menu order.
+
+        Read on every page, so cached until a page is saved or deleted."""
+        items = cache.get(cls.MENU_CACHE_KEY)
+        if items is None:
+            pages = cls.objects.published().filter(show_in_menu=True).only("title", "slug")
+            items = [(page.title, page.get_absolute_url()) for page in pages]
+            cache.set(cls.MENU_CACHE_KEY, items, timeout=None)
+        return items
+
+    @staticmethod
+    def forget_menu():
+        cache.delete(Page.MENU_CACHE_KEY)
 
 
 class Image(models.Model):

@@ -1,18 +1,25 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from blog.models import DonationLink, Post
+from blog import search as post_search
+from blog.models import Category, DonationLink, Page, Post, Tag
 from comments.section import comment_section
+
+# Lists of posts show each post's categories and tags: two queries for the whole page.
+FILING = ("categories", "tags")
 
 
 def home(request):
     """Featured posts, then the newest published posts, a page at a time."""
     posts = (
-        Post.objects.published()
-        .filter(show_on_home=True)
-        .select_related("author")
+        Post.objects.listed()
+        .select_related("author", "featured_image")
+        .prefetch_related(*FILING)
         .order_by("-sticky", "-publish_at", "-id")
     )
     paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE)
@@ -21,7 +28,9 @@ def home(request):
 
 
 def _page_or_404(paginator, number):
-    """Unlike `get_page`, a bad or out-of-range page number is a 404, not page 1 again."""
+    """Unlike `get_page`, a bad or out-of-range page number is a 404, not page 1 again.
+
+    With `allow_empty_first_page=False`, a list with nothing in it is a 404 as well."""
     try:
         return paginator.page(number)
     except InvalidPage as error:
@@ -31,7 +40,10 @@ def _page_or_404(paginator, number):
 def post_detail(request, year, month, slug):
     """A post at its permanent address, /year/month/slug/, with its comments."""
     post = get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("author"), slug=slug
+        Post.objects.visible_to(request.user)
+        .select_related("author", "featured_image")
+        .prefetch_related(*FILING),
+        slug=slug,
     )
     canonical = post.get_absolute_url()
     if request.path != canonical:
@@ -51,3 +63,82 @@ def render_post(request, post, status=200, **comment_state):
         **comment_section(request, post, **comment_state),
     }
     return render(request, "blog/post_detail.html", context, status=status)
+
+
+def _post_list(request, posts, template, **context):
+    """A page of `posts` (newest first, with their filing); no posts at all is a 404."""
+    posts = posts.select_related("author").prefetch_related(*FILING)
+    paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE, allow_empty_first_page=False)
+    page = _page_or_404(paginator, request.GET.get("page", 1))
+    return render(request, template, {"page": page, "posts": page.object_list, **context})
+
+
+def category(request, slug):
+    """The published posts filed in a category."""
+    term = get_object_or_404(Category, slug=slug)
+    posts = term.posts.published()
+    return _post_list(request, posts, "blog/category.html", category=term)
+
+
+def tag(request, slug):
+    """The published posts with a tag."""
+    term = get_object_or_404(Tag, slug=slug)
+    posts = term.posts.published()
+    return _post_list(request, posts, "blog/tag.html", tag=term)
+
+
+def year_archive(request, year):
+    """A year's published posts, with its months and how many posts each has."""
+    posts = Post.objects.published().filter(publish_at__year=year)
+    months = list(posts.months())
+    if not months:
+        raise Http404("Nothing was published that year.")
+    return _post_list(request, posts, "blog/archive_year.html", year=year, months=months)
+
+
+def month_archive(request, year, month):
+    """A month's published posts."""
+    posts = Post.objects.published().filter(publish_at__year=year, publish_at__month=month)
+    return _post_list(request, posts, "blog/archive_month.html", month=date(year, month, 1))
+
+
+def archives(request):
+    """Every month with posts, and the categories and tags in use, with their counts."""
+    context = {
+        "months": Post.objects.published().months(),
+        "categories": Category.objects.with_published_posts(),
+        "tags": Tag.objects.with_published_posts().order_by("-post_count", "name"),
+    }
+    return render(request, "blog/archives.html", context)
+
+
+def search(request):
+    """Search the published posts; any query gets a page back, never an error."""
+    query = post_search.clean_query(request.GET.get("q", ""))
+    searchable = post_search.has_words(query)
+    context = {"query": query, "searchable": searchable, "page": None, "hits": []}
+    if searchable:
+        paginator = Paginator(post_search.matching_posts(query), settings.BROADSHEET_POSTS_PER_PAGE)
+        page = _page_or_404(paginator, request.GET.get("page", 1))
+        context.update(page=page, hits=post_search.hits(page.object_list, query))
+    return render(request, "blog/search.html", context)
+
+
+def page_detail(request, slug):
+    """A standalone page (About, Corrections) at /<slug>/."""
+    page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
+    return render(request, "blog/page_detail.html", {"page": page})
+
+
+def robots_txt(request):
+    """Keep crawlers out of the admin and the search results; point them at the sitemap."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('blog:search')}",
+        "Disallow: /comments/post/",
+        "Disallow: /comments/unsubscribe/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('blog:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "blog",
     "comments",
 ]
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site_identity",
+                "blog.context_processors.site_menu",
             ],
         },
     },
@@ -166,6 +168,10 @@ LOGGING = {
 # --- Broadsheet ---------------------------------------------------------------------------
 
 BROADSHEET_POSTS_PER_PAGE = env.int("BROADSHEET_POSTS_PER_PAGE", default=10)
+# Posts in each feed (site, category, tag) and comments in each comments feed.
+BROADSHEET_FEED_LENGTH = env.int("BROADSHEET_FEED_LENGTH", default=20)
+# PostgreSQL's text search configuration: the language whose word stems search matches.
+BROADSHEET_SEARCH_CONFIG = env.str("BROADSHEET_SEARCH_CONFIG", default="english")
 
 # Comments
 BROADSHEET_COMMENT_MAX_DEPTH = env.int("BROADSHEET_COMMENT_MAX_DEPTH", default=5)

@@ -7,5 +7,7 @@ admin.site.site_title = "Broadsheet"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
+    # Ends with the standalone pages' /<slug>/, which would take any one-part address
+    # listed after it: add new addresses above this line.
     path("", include("blog.urls")),
 ]

@@ -85,3 +85,55 @@ def test_empty_blog_home_says_so(client, db):
 
     assert response.status_code == 200
     assert "Nothing has been published yet." in response.content.decode()
+
+
+def test_featured_posts_come_first_and_say_so(client, make_post):
+    make_post("Newest", days_ago=1)
+    make_post("Featured from last month", days_ago=30, sticky=True)
+    make_post("Middle", days_ago=2)
+
+    response = client.get(reverse("blog:home"))
+
+    assert titles_on(response) == ["Featured from last month", "Newest", "Middle"]
+    page = response.content.decode()
+    assert page.count('<p class="featured-label">Featured</p>') == 1
+    assert page.index("Featured</p>") < page.index("Featured from last month")
+
+
+def test_featured_posts_stay_first_only_on_the_first_page(client, make_post):
+    make_post("Featured", days_ago=40, sticky=True)
+    for day in range(1, 15):
+        make_post(f"Day {day}", days_ago=day)
+
+    first = client.get(reverse("blog:home"))
+    second = client.get(reverse("blog:home"), {"page": 2})
+
+    assert titles_on(first)[0] == "Featured"
+    assert "Featured" not in titles_on(second)
+
+
+def test_post_kept_off_the_home_page_is_still_published_at_its_address(client, make_post):
+    kept = make_post("Housekeeping", show_on_home=False)
+    make_post("Listed")
+
+    assert titles_on(client.get(reverse("blog:home"))) == ["Listed"]
+    assert client.get(kept.get_absolute_url()).status_code == 200
+    assert "Housekeeping" not in client.get("/feed/").content.decode()
+
+
+def test_home_shows_each_posts_reading_time(client, make_post):
+    make_post("Long read", body="word " * 1150)
+    make_post("Short note", body="Just a line.")
+
+    page = client.get(reverse("blog:home")).content.decode()
+
+    assert '<span class="post-length">5 min read</span>' in page
+    assert '<span class="post-length">1 min read</span>' in page
+
+
+def test_post_page_shows_word_count_and_reading_time(client, make_post):
+    post = make_post("Long read", body="word " * 1150)
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert '<span class="post-length">1150 words, 5 min read</span>' in page

@@ -4,22 +4,30 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from blog.models import DonationLink, SiteIdentity
+from blog.models import DonationLink, Page, SiteIdentity
+from tests.filing import file_post
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def blog_with_posts(make_post):
+def blog_with_posts(make_post, author):
     SiteIdentity.load()  # cached after the first page, as in production
     DonationLink.objects.create(label="Donate", url="https://example.org/")
-    return [make_post(days_ago=day) for day in range(25)]
+    for order, title in enumerate(["About", "Corrections", "Contact"]):
+        Page.objects.create(title=title, slug=title.lower(), body="...", author=author,
+                            status=Page.Status.PUBLISHED, menu_order=order)  # fmt: skip
+    return [
+        file_post(make_post(days_ago=day), ["Council", "National"], ["budget", "roads", "votes"])
+        for day in range(25)
+    ]
 
 
 def test_home_page_query_count(client, blog_with_posts, django_assert_num_queries):
     client.get("/")
-    # 1 count for the paginator, 1 for the page of posts with their authors.
-    with django_assert_num_queries(2):
+    # 1 count for the paginator, 1 for the page of posts with their authors, 1 for their
+    # categories, 1 for their tags. The menu of pages is cached (blog.models.Page.menu).
+    with django_assert_num_queries(4):
         response = client.get("/", {"page": 2})
     assert len(response.context["posts"]) == 10
 
@@ -27,19 +35,20 @@ def test_home_page_query_count(client, blog_with_posts, django_assert_num_querie
 def test_post_page_query_count(client, blog_with_posts, django_assert_num_queries):
     post = blog_with_posts[10]
     client.get(post.get_absolute_url())
-    # The post with its author, previous, next, donation links, the comment thread.
-    with django_assert_num_queries(5):
+    # The post with its author and featured image, its categories, its tags, previous, next,
+    # donation links, the comment thread.
+    with django_assert_num_queries(7):
         client.get(post.get_absolute_url())
 
 
 def test_home_page_query_count_does_not_grow_with_posts(client, make_post):
     for day in range(3):
-        make_post(days_ago=day)
+        file_post(make_post(days_ago=day), ["Council"], ["budget"])
     client.get("/")
     with CaptureQueriesContext(connection) as few:
         client.get("/")
     for day in range(3, 40):
-        make_post(days_ago=day)
+        file_post(make_post(days_ago=day), ["Council", "National"], ["budget", "roads"])
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(few) == len(many)
