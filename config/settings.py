@@ -122,13 +122,29 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: files under MEDIA_ROOT, or object storage at scale (README, "Images").
+    "default": {
+        "BACKEND": env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and env.bool("STATIC_MANIFEST", default=True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# --- Uploaded files -----------------------------------------------------------------------
+
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+# Django serves MEDIA_URL itself, under runserver and gunicorn alike; turn this off when a
+# proxy or object storage serves the uploads.
+BROADSHEET_SERVE_MEDIA = env.bool("BROADSHEET_SERVE_MEDIA", default=True)
+# Uploaded images (blog/images.py): size limits, and the widths of the copies made at upload.
+BROADSHEET_IMAGE_MAX_BYTES = env.int("BROADSHEET_IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
+BROADSHEET_IMAGE_MAX_PIXELS = env.int("BROADSHEET_IMAGE_MAX_PIXELS", default=50_000_000)
+BROADSHEET_IMAGE_WIDTHS = env.list("BROADSHEET_IMAGE_WIDTHS", cast=int, default=[480, 960, 1600])
 
 # --- Security -----------------------------------------------------------------------------
 
