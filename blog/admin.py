@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
-from blog.models import Category, DonationLink, Page, Post, SiteIdentity, Tag
+from blog import images
+from blog.models import Category, DonationLink, Image, Page, Post, SiteIdentity, Tag
 
 
 @admin.register(Post)
@@ -14,7 +18,7 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "body", "excerpt", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["author", "categories", "tags"]
+    autocomplete_fields = ["author", "categories", "tags", "featured_image"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt"]}),
@@ -36,6 +40,13 @@ class PostAdmin(admin.ModelAdmin):
         if first_category is not None:
             initial["categories"] = [first_category.pk]
         return {**initial, **super().get_changeform_initial_data(request)}
+
+    def get_form(self, request, obj=None, **kwargs):
+        help_texts = {
+            "body": "Markdown. Raw HTML is allowed and sanitized. Place an uploaded image with "
+            "![alt text](image:ID): each image in Images shows the line to copy.",
+        }
+        return super().get_form(request, obj, help_texts=help_texts, **kwargs)
 
     @admin.action(description="Publish selected posts", permissions=["change"])
     def publish(self, request, queryset):
@@ -94,3 +105,78 @@ class PageAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+
+class ImageForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if isinstance(upload, UploadedFile):  # a new file, not the one already stored
+            images.check_upload(upload)
+            upload = images.clean_original(upload)
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
+    list_display = ["thumbnail", "alt_text", "caption", "size", "markdown", "uploaded_at"]
+    list_display_links = ["thumbnail", "alt_text"]
+    search_fields = ["alt_text", "caption"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = ["markdown", "preview", "size", "copies", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["file", "alt_text", "caption"]}),
+        ("In posts", {"fields": ["markdown", "preview", "size", "copies", "uploaded_at"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:1]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            # Once, at upload: pages then only choose among the copies made here.
+            obj.variants = images.make_variants(obj.file)
+            obj.save(update_fields=["variants"])
+        if change and {"file", "alt_text", "caption"} & set(form.changed_data):
+            count = images.rerender_posts_showing(obj)
+            if count:
+                self.message_user(request, f"{count} post(s) or page(s) showing it were updated.")
+
+    @admin.display(description="Image")
+    def thumbnail(self, image):
+        return self._img(image, 96)
+
+    @admin.display(description="Preview")
+    def preview(self, image):
+        return self._img(image, 480)
+
+    @admin.display(description="To place it in a post, copy")
+    def markdown(self, image):
+        return format_html("<code>{}</code>", image.markdown)
+
+    @admin.display(description="Size in pixels")
+    def size(self, image):
+        return f"{image.width} × {image.height}"
+
+    @admin.display(description="Copies made at upload")
+    def copies(self, image):
+        return format_html_join(
+            ", ", '<a href="{}">{} px wide</a>', ((r.url, r.width) for r in image.renditions)
+        )
+
+    @staticmethod
+    def _img(image, width):
+        if not image.width:
+            return "—"
+        shown = image.best_variant(width * 2)
+        height = round(image.height * width / image.width)
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="" loading="lazy">',
+            shown.url, width, height,
+        )  # fmt: skip

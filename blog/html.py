@@ -14,6 +14,8 @@ from bleach.linkifier import Linker
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from blog.images import ImageEmbeds
+
 # Tags an author may use in a post. Structure, emphasis, code, tables, figures and images:
 # everything Markdown produces, and nothing that runs script or restyles the page.
 POST_ALLOWED_TAGS = frozenset(
@@ -63,8 +65,10 @@ def sanitize(html, tags=POST_ALLOWED_TAGS, attributes=None, protocols=ALLOWED_PR
 
 
 def render_markdown(source):
-    """Render an author's Markdown to sanitized HTML."""
-    return sanitize(markdown.markdown(source, extensions=_MARKDOWN_EXTENSIONS))
+    """Render an author's Markdown to sanitized HTML; `![alt text](image:42)` places uploaded
+    image 42 (blog/images.py)."""
+    extensions = [*_MARKDOWN_EXTENSIONS, ImageEmbeds()]
+    return sanitize(markdown.markdown(source, extensions=extensions))
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from blog import images
 from blog.html import count_words, render_markdown, summarize
 
 
@@ -408,6 +409,45 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    @property
+    def renditions(self):
+        """The stored copies of the image, narrowest first; the original is the widest."""
+        variants = [images.Rendition(v["name"], v["width"], v["height"]) for v in self.variants]
+        original = images.Rendition(self.file.name, self.width, self.height)
+        return sorted([*variants, original], key=lambda rendition: rendition.width)
+
+    def best_variant(self, width):
+        """The narrowest copy at least `width` pixels wide, else the widest there is."""
+        renditions = self.renditions
+        return next((r for r in renditions if r.width >= width), renditions[-1])
+
+    @property
+    def src(self):
+        """For browsers that ignore srcset: a copy about as wide as the post column, doubled."""
+        return self.best_variant(960).url
+
+    @property
+    def srcset(self):
+        return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)
+
+    sizes = images.SIZES
+
+    @property
+    def absolute_url(self):
+        """The original's full URL, for use outside the blog's own pages."""
+        return images.absolute_url(self.file.url)
+
+    @property
+    def for_sharing(self):
+        """The copy shared links show (Open Graph asks for about 1200 pixels wide)."""
+        return self.best_variant(1200)
+
+    @property
+    def markdown(self):
+        """What an author types in a post to place this image."""
+        alt = self.alt_text.replace("[", r"\[").replace("]", r"\]")
+        return f"![{alt}](image:{self.pk})"
 
 
 class PostRevision(models.Model):
