@@ -1,10 +1,19 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
-from blog import images
+from blog import images, revisions
 from blog.models import Category, DonationLink, Image, Page, Post, SiteIdentity, Tag
 
 
@@ -48,17 +57,122 @@ class PostAdmin(admin.ModelAdmin):
         }
         return super().get_form(request, obj, help_texts=help_texts, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            revisions.record_outside_changes(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Only now are the categories and tags saved, so the version has them too.
+        revisions.record(form.instance, by=request.user)
+
     @admin.action(description="Publish selected posts", permissions=["change"])
     def publish(self, request, queryset):
-        for post in queryset:
-            post.status = Post.Status.PUBLISHED
-            post.save(update_fields=["status"])
+        self._set_status(request, queryset, Post.Status.PUBLISHED)
         self.message_user(request, f"Published {queryset.count()} post(s).")
 
     @admin.action(description="Turn selected posts into drafts", permissions=["change"])
     def make_draft(self, request, queryset):
-        count = queryset.update(status=Post.Status.DRAFT, updated_at=timezone.now())
+        count = self._set_status(request, queryset, Post.Status.DRAFT)
         self.message_user(request, f"{count} post(s) are drafts now.")
+
+    def _set_status(self, request, queryset, status):
+        posts = list(queryset)
+        for post in posts:
+            revisions.record_outside_changes(post)
+            post.status = status
+            post.save(update_fields=["status", "updated_at"])
+            revisions.record(post, by=request.user)
+        return len(posts)
+
+    # History of versions: custom admin pages beside the change page.
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/versions/", view(self.versions_view),
+                 name="blog_post_versions"),
+            path("<path:object_id>/versions/<int:revision_id>/", view(self.version_view),
+                 name="blog_post_version"),
+            path("<path:object_id>/versions/<int:revision_id>/restore/",
+                 view(self.restore_view), name="blog_post_restore"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def versions_view(self, request, object_id):
+        """Every kept version of the post, newest first."""
+        post = self._post_for_versions(request, object_id)
+        return TemplateResponse(
+            request,
+            "admin/blog/post/versions.html",
+            self._versions_context(
+                request, post, title=f"History of versions: {post}",
+                revisions=post.revisions.select_related("saved_by"),
+            ),
+        )  # fmt: skip
+
+    def version_view(self, request, object_id, revision_id):
+        """One version: its fields, how the post differs from it now, and a restore button."""
+        post = self._post_for_versions(request, object_id)
+        revision = get_object_or_404(
+            post.revisions.select_related("saved_by", "featured_image"), pk=revision_id
+        )
+        return TemplateResponse(
+            request,
+            "admin/blog/post/version.html",
+            self._versions_context(
+                request, post, revision=revision,
+                title=f"Version of {_when(revision)}: {revision.title}",
+                changes=revisions.compare(revision, post),
+                can_restore=self.has_change_permission(request, post),
+            ),
+        )  # fmt: skip
+
+    @method_decorator(require_POST)
+    def restore_view(self, request, object_id, revision_id):
+        """Put a version back on the post, then return to the post's change page."""
+        post = self._post_for_versions(request, object_id)
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        revision = get_object_or_404(post.revisions, pk=revision_id)
+        try:
+            restored = revisions.restore(revision, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:blog_post_version", post.pk, revision.pk)
+        if restored is None:
+            self.message_user(
+                request, f"The post already is the version of {_when(revision)}.", messages.INFO
+            )
+        else:
+            message = f"Restored the version of {_when(revision)}."
+            self.log_change(request, post, message)
+            self.message_user(request, f"{message} It is kept as a new version too.")
+        return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+    def _post_for_versions(self, request, object_id):
+        # Versions are a post's content: those who may not see posts (Moderators) get a 403.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        post = self.get_object(request, unquote(object_id))
+        if post is None:
+            raise Http404("No such post.")
+        if not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        return post
+
+    def _versions_context(self, request, post, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "post": post,
+            **context,
+        }
+
+
+def _when(revision):
+    return date_format(timezone.localtime(revision.saved_at), "DATETIME_FORMAT")
 
 
 @admin.register(DonationLink)

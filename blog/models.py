@@ -460,6 +460,12 @@ class PostRevision(models.Model):
     excerpt = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Post.Status.choices)
     publish_at = models.DateTimeField()
+    meta_description = models.CharField(max_length=300, blank=True)
+    featured_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    categories = models.ManyToManyField(Category, related_name="+", blank=True)
+    tags = models.ManyToManyField(Tag, related_name="+", blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
