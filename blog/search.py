@@ -60,7 +60,11 @@ def has_words(query):
 
 def matching_posts(query):
     """Published posts matching `query` (cleaned), best first, ready to paginate."""
-    posts = Post.objects.published().select_related("author").prefetch_related("categories", "tags")
+    posts = (
+        Post.objects.published()
+        .select_related("author", "featured_image")
+        .prefetch_related("categories", "tags")
+    )
     if connection.vendor == "postgresql":
         return _postgresql_search(posts, query)
     return _simple_search(posts, query)

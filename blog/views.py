@@ -67,7 +67,7 @@ def render_post(request, post, status=200, **comment_state):
 
 def _post_list(request, posts, template, **context):
     """A page of `posts` (newest first, with their filing); no posts at all is a 404."""
-    posts = posts.select_related("author").prefetch_related(*FILING)
+    posts = posts.select_related("author", "featured_image").prefetch_related(*FILING)
     paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE, allow_empty_first_page=False)
     page = _page_or_404(paginator, request.GET.get("page", 1))
     return render(request, template, {"page": page, "posts": page.object_list, **context})

@@ -1,11 +1,14 @@
 """Categories and tags: each has its page of posts, and posts show where they are filed."""
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as Picture
 
-from blog.models import Post, SiteIdentity, Tag
+from blog.models import Image, Post, SiteIdentity, Tag
 from tests.filing import category, file_post
 
 pytestmark = pytest.mark.django_db
@@ -151,18 +154,38 @@ def test_term_names_are_escaped(client, make_post):
     assert "<b>Bold</b>" not in page
 
 
+def an_image(alt_text):
+    png = io.BytesIO()
+    Picture.new("RGB", (640, 360), "teal").save(png, "PNG")
+    upload = SimpleUploadedFile("river.png", png.getvalue(), "image/png")
+    return Image.objects.create(file=upload, alt_text=alt_text)
+
+
+def test_lists_show_each_posts_featured_image(client, make_post, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    file_post(make_post("Floods", featured_image=an_image("The river in flood")), ["Council"])
+
+    page = client.get("/category/council/").content.decode()
+
+    assert 'alt="The river in flood"' in page
+
+
 @pytest.fixture
-def filed_posts(make_post):
+def filed_posts(make_post, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     SiteIdentity.load()
+    image = an_image("The river")
     for day in range(25):
-        file_post(make_post(days_ago=day), ["Council", "National"], ["budget", "roads", "votes"])
+        post = make_post(days_ago=day, featured_image=image)
+        file_post(post, ["Council", "National"], ["budget", "roads", "votes"])
 
 
 @pytest.mark.parametrize("address", ["/category/council/", "/tag/roads/"])
 def test_category_and_tag_page_query_count(client, filed_posts, address, django_assert_num_queries):
     client.get(address)
     # The category or tag, the paginator's count, the page of posts with their authors,
-    # their categories, their tags: the same for 1 post or 10, with 2 categories and 3 tags each.
+    # and featured images, their categories, their tags: the same for 1 post or 10, with
+    # 2 categories and 3 tags each.
     with django_assert_num_queries(5):
         response = client.get(address, {"page": 2})
     assert len(response.context["posts"]) == 10

@@ -54,7 +54,7 @@ def post_json_ld(context, post):
         "keywords": [tag.name for tag in post.tags.all()],
     }
     if post.featured_image_id:
-        data["image"] = absolute_url(context, post.featured_image.file.url)
+        data["image"] = post.featured_image.for_sharing.absolute_url
     payload = json.dumps(data, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
