@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -177,6 +178,7 @@ def _when(revision):
 
 @admin.register(DonationLink)
 class DonationLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["label", "url", "description", "order", "active"]
     list_editable = ["order", "active"]
     list_filter = ["active"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
@@ -33,6 +34,7 @@ class CommentAdmin(admin.ModelAdmin):
                                 "depth"]}),
     ]  # fmt: skip
     actions = ["approve", "unapprove", "mark_spam", "mark_not_spam", "move_to_trash"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_ordering(self, request):
         # Pending first, then newest: the moderation queue is the top of the list. A column

@@ -60,6 +60,9 @@ class CommentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("token", make_form_token(post))
 
+    def clean_author_email(self):
+        return self.cleaned_data["author_email"].strip().lower()
+
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():

@@ -132,6 +132,8 @@ class Comment(models.Model):
         return f"{self.author_name or 'Anonymous'} on “{self.post}”"
 
     def save(self, *args, **kwargs):
+        # Stored lowercased, so "same writer" lookups are exact and use the index.
+        self.author_email = self.author_email.strip().lower()
         self.body_html = render_comment(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 0
         super().save(*args, **kwargs)

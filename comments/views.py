@@ -66,7 +66,7 @@ def unsubscribe(request, token):
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     email, post_id = found
     post = get_object_or_404(Post, pk=post_id)
-    Comment.objects.filter(post=post, author_email__iexact=email, notify_replies=True).update(
+    Comment.objects.filter(post=post, author_email=email.lower(), notify_replies=True).update(
         notify_replies=False
     )
     return render(request, "comments/unsubscribe.html", {"post": post})

@@ -42,10 +42,10 @@ MIN_TOKEN_STRENGTH = 0.1
 # The strongest tokens of a message decide it; a long message cannot drown the rest.
 MAX_DISCRIMINATORS = 150
 # Bounds the work (and the query) for a very long comment: its first words say enough.
-MAX_WORDS_PER_MESSAGE = 600
+MAX_WORDS_PER_MESSAGE = 300
 # Letter triples of the first words: they catch misspelt and disguised words
 # ("subscrible", "v1agra") that whole-word tokens miss.
-MAX_WORDS_FOR_TRIGRAMS = 300
+MAX_WORDS_FOR_TRIGRAMS = 100
 TOKEN_MAX_LENGTH = 120  # TokenCount.token
 # Rows per query when training; well under SQLite's and PostgreSQL's parameter limits.
 BATCH = 500

@@ -83,7 +83,7 @@ def _is_first_comment(submission):
 
     if not submission.author_email:
         return True
-    earlier = Comment.objects.approved().filter(author_email__iexact=submission.author_email)
+    earlier = Comment.objects.approved().filter(author_email=submission.author_email.lower())
     return not earlier.exists()
 
 

@@ -19,7 +19,7 @@ class Duplicate:
         from comments.models import Comment
 
         writer = (
-            {"author_email__iexact": submission.author_email}
+            {"author_email": submission.author_email.lower()}
             if submission.author_email
             else {"author_name": submission.author_name, "ip_address": submission.ip_address}
         )

@@ -16,7 +16,7 @@ class History:
         approved, spam = 0, 0
         if submission.author_email:
             counts = Comment.objects.filter(
-                author_email__iexact=submission.author_email
+                author_email=submission.author_email.lower()
             ).aggregate(
                 approved=Count("id", filter=Q(status=Comment.Status.APPROVED)),
                 spam=Count("id", filter=Q(status=Comment.Status.SPAM)),
