@@ -287,7 +287,7 @@ def test_block_editor_bodies_are_kept_as_written(tmp_path):
     """WordPress shows block-editor content without its paragraph rules; so do we."""
     blocks = (
         "<!-- wp:paragraph -->\n<p>One paragraph\nwith a soft break.</p>\n<!-- /wp:paragraph -->"
-        "\n\n<!-- wp:image -->\n<figure><img src=\"/a.jpg\" alt=\"A\"/><figcaption>A</figcaption>"
+        '\n\n<!-- wp:image -->\n<figure><img src="/a.jpg" alt="A"/><figcaption>A</figcaption>'
         "</figure>\n<!-- /wp:image -->"
     )
     text = OLD_BLOG.read_text().replace("The 42 no longer stops at the church.", blocks)
