@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -120,6 +121,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "status", "submitted_at"]),
             models.Index(fields=["author_email", "status"]),
+            models.Index(fields=["ip_address", "status"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -195,9 +197,32 @@ class Comment(models.Model):
             transaction.on_commit(lambda: notifications.comment_approved(self))
 
 
+class ScreeningRuleQuerySet(models.QuerySet):
+    # Bulk changes (the admin's "delete selected") skip save() and delete(), so they
+    # forget the cached rules here.
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        ScreeningRule.forget_cached()
+        return result
+
+    update.queryset_only = True
+
+    def delete(self):
+        result = super().delete()
+        ScreeningRule.forget_cached()
+        return result
+
+    delete.queryset_only = True
+
+
 class ScreeningRule(models.Model):
     """An entry of the blocklist (spam) or the moderation list (hold), edited in the admin,
     like WordPress's disallowed and moderation keys."""
+
+    CACHE_KEY = "comments:screening-rules"
+    # A change made in a transaction that is rolled back (spam_eval) can leave the cache
+    # one step behind; it never lags by more than this.
+    CACHE_SECONDS = 60
 
     class List(models.TextChoices):
         BLOCK = "block", "Blocklist: mark as spam"
@@ -215,6 +240,8 @@ class ScreeningRule(models.Model):
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScreeningRuleQuerySet.as_manager()
+
     class Meta:
         ordering = ["list", "kind", "value"]
         constraints = [
@@ -223,6 +250,28 @@ class ScreeningRule(models.Model):
 
     def __str__(self):
         return f"{self.get_list_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return result
+
+    @classmethod
+    def cached(cls):
+        """Every rule, read for each new comment: from the cache until a rule changes."""
+        rules = cache.get(cls.CACHE_KEY)
+        if rules is None:
+            rules = list(cls.objects.all())
+            cache.set(cls.CACHE_KEY, rules, timeout=cls.CACHE_SECONDS)
+        return rules
+
+    @classmethod
+    def forget_cached(cls):
+        cache.delete(cls.CACHE_KEY)
 
     def clean(self):
         import ipaddress

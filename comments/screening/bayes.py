@@ -272,9 +272,13 @@ def _counts_of(found):
     if not found:
         return []
     table = connection.ops.quote_name(TokenCount._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(found))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT spam, ham FROM {table} WHERE token IN ({placeholders})", found)
+        if connection.vendor == "postgresql":
+            # One array parameter: PostgreSQL plans it faster than hundreds of IN items.
+            cursor.execute(f"SELECT spam, ham FROM {table} WHERE token = ANY(%s)", [found])
+        else:
+            placeholders = ", ".join(["%s"] * len(found))
+            cursor.execute(f"SELECT spam, ham FROM {table} WHERE token IN ({placeholders})", found)
         return cursor.fetchall()
 
 

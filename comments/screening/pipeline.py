@@ -16,10 +16,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from comments.screening.submission import Action, Verdict
-
-FIRST_COMMENT = "it is your first comment here"
-SOMETIMES_CHECKED = "a moderator reads some comments before they appear"
+from comments.screening.submission import FIRST_COMMENT, SOMETIMES_CHECKED, Action, Verdict
 
 
 @lru_cache(maxsize=8)
@@ -74,6 +71,8 @@ def _held_reasons(action, signals, submission):
         if reasons:
             return reasons
     if action in (Action.HOLD, Action.SPAM):
+        if any(signal.held_reason == FIRST_COMMENT for signal in signals):
+            return (FIRST_COMMENT,)  # the history check already looked
         return (FIRST_COMMENT if _is_first_comment(submission) else SOMETIMES_CHECKED,)
     return ()
 

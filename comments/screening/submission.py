@@ -22,6 +22,11 @@ class Submission:
     user: Any = None
 
 
+# What the writer of a held comment reads when nothing more specific applies.
+FIRST_COMMENT = "it is your first comment here"
+SOMETIMES_CHECKED = "a moderator reads some comments before they appear"
+
+
 class Action(StrEnum):
     APPROVE = "approve"
     HOLD = "hold"

@@ -6,12 +6,13 @@ from comments.screening.text import email_domain, link_domains
 
 class Lists:
     """The blocklist and the moderation list from the admin. A blocklist hit is spam; a
-    moderation-list hit holds the comment. One query reads both lists."""
+    moderation-list hit holds the comment. Both lists come from the cache (see
+    ScreeningRule.cached)."""
 
     def __call__(self, submission):
         from comments.models import ScreeningRule
 
-        rules = list(ScreeningRule.objects.all())
+        rules = ScreeningRule.cached()
         if not rules:
             return None
         block = [rule for rule in rules if rule.list == ScreeningRule.List.BLOCK]
