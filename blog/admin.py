@@ -15,7 +15,16 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from blog import images, revisions
-from blog.models import Category, DonationLink, Image, Page, Post, SiteIdentity, Tag
+from blog.models import (
+    Category,
+    DonationLink,
+    Image,
+    LegacyRedirect,
+    Page,
+    Post,
+    SiteIdentity,
+    Tag,
+)  # fmt: skip
 
 
 @admin.register(Post)
@@ -296,3 +305,13 @@ class ImageAdmin(admin.ModelAdmin):
             '<img src="{}" width="{}" height="{}" alt="" loading="lazy">',
             shown.url, width, height,
         )  # fmt: skip
+
+
+@admin.register(LegacyRedirect)
+class LegacyRedirectAdmin(admin.ModelAdmin):
+    """Old addresses (from WordPress or renamed slugs) answered with a 301."""
+
+    list_display = ["old_path", "post", "page", "url", "created_at"]
+    list_select_related = ["post", "page"]
+    search_fields = ["old_path", "url", "post__title", "page__title"]
+    raw_id_fields = ["post", "page"]

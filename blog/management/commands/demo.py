@@ -214,7 +214,8 @@ DEMO_CONVERSATION = [
     ("roads-2", "roads-1", "Priya N.", "priya@example.net", "approved", 95,
      "It is HW/2024/118, page 14. Photos here: https://example.net/pothole-photos"),
     ("roads-3", "roads-2", "Tom Okafor", "tom@example.net", "approved", 130,
-     "Same on Mill Lane. Reported it twice.\n\nThe second time they said it was *scheduled*."),
+     "Same on Mill Lane. Reported it twice.\n\n"
+     "The second time they said it was <em>scheduled</em>."),
     ("roads-4", "roads-3", "Priya N.", "priya@example.net", "approved", 150,
      "Scheduled for when, is the question."),
     ("library", None, "Gareth", "gareth@example.org", "approved", 200,
