@@ -21,6 +21,7 @@ run: $(STAMP)
 	@echo ""
 	@echo "  Broadsheet is at   http://127.0.0.1:8000/"
 	@echo "  Admin:             http://127.0.0.1:8000/admin/  (user: author, password: broadsheet-demo)"
+	@echo "  Moderator:         user: moderator, password: broadsheet-moderator (comments only)"
 	@echo ""
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
