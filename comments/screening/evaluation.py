@@ -96,6 +96,21 @@ def read_labeled(lines):
     return records, problems
 
 
+def read_labeled_file(path, stderr):
+    """The records of a labeled JSONL file, for the management commands: each skipped line
+    is reported on `stderr` with its number; an unreadable file is a CommandError."""
+    from django.core.management import CommandError
+
+    try:
+        with open(path, encoding="utf-8") as lines:
+            records, problems = read_labeled(lines)
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+    for number, problem in problems:
+        stderr.write(f"{path}, line {number}: {problem}; skipped.")
+    return records
+
+
 def _ip(value):
     import ipaddress
 

@@ -14,7 +14,7 @@ import json
 
 from django.core.management import BaseCommand, CommandError
 
-from comments.screening.evaluation import evaluate, read_labeled
+from comments.screening.evaluation import evaluate, read_labeled_file
 
 ROWS = [
     ("precision", "precision (spam)"),
@@ -54,14 +54,7 @@ class Command(BaseCommand):
             self.print_table(result, options)
 
     def read(self, path):
-        try:
-            with open(path, encoding="utf-8") as lines:
-                records, problems = read_labeled(lines)
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
-        for number, problem in problems:
-            self.stderr.write(f"{path}, line {number}: {problem}; skipped.")
-        return records
+        return read_labeled_file(path, self.stderr)
 
     def print_table(self, result, options):
         trained = f"trained on {options['train']}" if options["train"] else (

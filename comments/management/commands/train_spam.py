@@ -13,7 +13,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
 from comments.screening import bayes
-from comments.screening.evaluation import read_labeled, train_from
+from comments.screening.evaluation import read_labeled_file, train_from
 
 
 class Command(BaseCommand):
@@ -24,13 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = options["file"]
-        try:
-            with open(path, encoding="utf-8") as lines:
-                records, problems = read_labeled(lines)
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
-        for number, problem in problems:
-            self.stderr.write(f"{path}, line {number}: {problem}; skipped.")
+        records = read_labeled_file(path, self.stderr)
         if not records:
             raise CommandError(f"No labeled records in {path}.")
         with transaction.atomic():
