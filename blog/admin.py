@@ -196,10 +196,18 @@ class DonationLinkAdmin(admin.ModelAdmin):
 
 @admin.register(SiteIdentity)
 class SiteIdentityAdmin(admin.ModelAdmin):
+    """One row: the list opens it directly, created with the defaults on first visit."""
+
     list_display = ["title", "tagline"]
 
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_change_permission(request):
+            return super().changelist_view(request, extra_context)
+        identity, _ = SiteIdentity.objects.get_or_create(pk=1)
+        return redirect("admin:blog_siteidentity_change", identity.pk)
+
     def has_add_permission(self, request):
-        return not SiteIdentity.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -230,10 +230,12 @@ class SiteIdentity(models.Model):
 
     @classmethod
     def load(cls):
-        """The site identity, from the cache when possible (it is read on every page)."""
+        """The site identity, from the cache when possible (it is read on every page).
+
+        Never writes: until the author saves one, the defaults are used."""
         identity = cache.get(cls.CACHE_KEY)
         if identity is None:
-            identity, _ = cls.objects.get_or_create(pk=1)
+            identity = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(cls.CACHE_KEY, identity, timeout=None)
         return identity
 

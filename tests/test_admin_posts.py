@@ -100,14 +100,14 @@ def _post_ct():
 
 
 def test_site_identity_is_editable_in_the_admin(client, editor):
-    from blog.models import SiteIdentity
-
-    SiteIdentity.load()
     client.force_login(editor)
 
+    opened = client.get(reverse("admin:blog_siteidentity_changelist"), follow=True)
+    form_url = opened.redirect_chain[-1][0]
     client.post(
-        reverse("admin:blog_siteidentity_change", args=[1]),
+        form_url,
         {"title": "New name", "tagline": "New line", "footer_text": "", "donation_appeal": "x"},
     )
 
+    assert "Broadsheet" in opened.content.decode()  # the defaults, ready to edit
     assert "New name" in client.get("/").content.decode()

@@ -241,7 +241,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         author = self.demo_author()
-        SiteIdentity.load()  # creates the row with its defaults if missing
+        SiteIdentity.objects.get_or_create(pk=1)  # the defaults, editable in the admin
         now = timezone.now()
         created = 0
         for slug, title, days_ago, body in DEMO_POSTS:
