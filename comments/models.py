@@ -46,8 +46,10 @@ class Comment(models.Model):
     )  # fmt: skip
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    # Deleting a comment (purged spam, a moderator's delete) keeps its replies: they move
+    # to the top level of the thread rather than vanish with it.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 

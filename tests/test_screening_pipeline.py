@@ -202,3 +202,19 @@ def test_submission_is_immutable(post):
     with pytest.raises(AttributeError):
         item.body = "changed"
     assert isinstance(item, Submission)
+
+
+def test_purging_a_spam_comment_keeps_the_approved_replies_under_it(client, post):
+    old = timezone.now() - timedelta(days=30)
+    parent = Comment.objects.create(post=post, body="Was fine, later marked spam",
+                                    status="spam", submitted_at=old)  # fmt: skip
+    reply = Comment.objects.create(post=post, parent=parent, author_name="Replier",
+                                   body="A reply readers can see.", status="approved",
+                                   submitted_at=old)  # fmt: skip
+
+    call_command("purge_spam")
+
+    assert not Comment.objects.filter(pk=parent.pk).exists()
+    reply.refresh_from_db()
+    assert reply.parent is None
+    assert "A reply readers can see." in client.get(post.get_absolute_url()).content.decode()

@@ -33,7 +33,6 @@ class Command(BaseCommand):
             return
         deleted = 0
         while ids := list(stale.values_list("pk", flat=True)[:BATCH]):
-            # Replies to spam go with it (they were never visible under a spam parent).
-            Comment.objects.filter(pk__in=ids).delete()
+            Comment.objects.filter(pk__in=ids).delete()  # their replies stay, at the top level
             deleted += len(ids)
         self.stdout.write(f"Deleted {deleted} spam comments older than {days} days.")
