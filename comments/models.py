@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
@@ -29,6 +31,19 @@ class CommentQuerySet(models.QuerySet):
 
     def awaiting_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def submitted_before(self, days):
+        """Comments submitted more than `days` days ago."""
+        return self.filter(submitted_at__lt=timezone.now() - timedelta(days=days))
+
+    def delete_in_batches(self, batch=500):
+        """Delete these comments a batch at a time (safe from cron, however large the
+        backlog); their replies stay, at the top level. Returns how many were deleted."""
+        deleted = 0
+        while ids := list(self.values_list("pk", flat=True)[:batch]):
+            Comment.objects.filter(pk__in=ids).delete()
+            deleted += len(ids)
+        return deleted
 
 
 class Comment(models.Model):

@@ -81,6 +81,7 @@ def privacy(request):
         "comments/privacy.html",
         {
             "spam_retention_days": settings.BROADSHEET_SPAM_RETENTION_DAYS,
+            "trash_retention_days": settings.BROADSHEET_TRASH_RETENTION_DAYS,
             "uses_akismet": bool(settings.AKISMET_API_KEY),
         },
     )

@@ -259,3 +259,5 @@ AKISMET_API_URL = env.str("AKISMET_API_URL", default="https://rest.akismet.com")
 AKISMET_TIMEOUT = env.float("AKISMET_TIMEOUT", default=2.0)
 # Spam older than this many days is deleted by `manage.py purge_spam`.
 BROADSHEET_SPAM_RETENTION_DAYS = env.int("BROADSHEET_SPAM_RETENTION_DAYS", default=15)
+# Comments in the trash older than this many days are deleted by `manage.py empty_trash`.
+BROADSHEET_TRASH_RETENTION_DAYS = env.int("BROADSHEET_TRASH_RETENTION_DAYS", default=30)

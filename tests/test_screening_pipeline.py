@@ -1,11 +1,8 @@
 """How the checks combine: order, precedence, scores, and what is stored on the comment."""
 
-from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from comments.models import Comment, ScreeningRule
 from comments.screening import Submission, screen
@@ -175,46 +172,9 @@ def test_a_bot_posting_without_the_form_gets_a_silent_spam_verdict(client, post)
     assert Comment.objects.get().status == Comment.Status.SPAM
 
 
-# --- purge_spam
-
-
-def test_purge_spam_deletes_spam_older_than_the_retention_only(post, settings):
-    settings.BROADSHEET_SPAM_RETENTION_DAYS = 15
-    now = timezone.now()
-
-    def comment(status, days_old):
-        return Comment.objects.create(post=post, body=f"{status} {days_old}", status=status,
-                                      submitted_at=now - timedelta(days=days_old))  # fmt: skip
-
-    old_spam, new_spam = comment("spam", 16), comment("spam", 14)
-    old_ham, old_pending = comment("approved", 100), comment("pending", 100)
-
-    call_command("purge_spam")
-    call_command("purge_spam")  # safe to run again
-
-    remaining = set(Comment.objects.values_list("pk", flat=True))
-    assert remaining == {new_spam.pk, old_ham.pk, old_pending.pk}
-    assert old_spam.pk not in remaining
-
-
 def test_submission_is_immutable(post):
     item = submission(post)
     with pytest.raises(AttributeError):
         item.body = "changed"
     assert isinstance(item, Submission)
 
-
-def test_purging_a_spam_comment_keeps_the_approved_replies_under_it(client, post):
-    old = timezone.now() - timedelta(days=30)
-    parent = Comment.objects.create(post=post, body="Was fine, later marked spam",
-                                    status="spam", submitted_at=old)  # fmt: skip
-    reply = Comment.objects.create(post=post, parent=parent, author_name="Replier",
-                                   body="A reply readers can see.", status="approved",
-                                   submitted_at=old)  # fmt: skip
-
-    call_command("purge_spam")
-
-    assert not Comment.objects.filter(pk=parent.pk).exists()
-    reply.refresh_from_db()
-    assert reply.parent is None
-    assert "A reply readers can see." in client.get(post.get_absolute_url()).content.decode()
