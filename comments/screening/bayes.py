@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -242,12 +243,32 @@ class Totals:
     ham_tokens: int = 0
 
 
+TOTALS_CACHE_KEY = "comments:classifier-totals"
+# Training forgets the cached totals at once; this bounds how long another process can
+# keep an old copy when the cache is not shared (local memory).
+TOTALS_CACHE_SECONDS = 60
+
+
 def totals():
+    """The training totals, read for every comment posted: from the cache until training
+    changes them."""
     from comments.models import ClassifierState
 
+    cached = cache.get(TOTALS_CACHE_KEY)
+    if cached is not None:
+        return cached
     fields = ("spam", "ham", "own_spam", "own_ham", "spam_tokens", "ham_tokens")
     state = ClassifierState.objects.order_by("pk").values(*fields)
-    return Totals(**state[0]) if state else Totals()
+    found = Totals(**state[0]) if state else Totals()
+    cache.set(TOTALS_CACHE_KEY, found, timeout=TOTALS_CACHE_SECONDS)
+    return found
+
+
+def forget_totals():
+    """Drop the cached totals now and again once the training is committed (so a copy
+    read meanwhile from the last committed state does not outlive it)."""
+    cache.delete(TOTALS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(TOTALS_CACHE_KEY))
 
 
 def spam_probability(message, trained=None):
@@ -318,6 +339,7 @@ def train_tokens(token_sets, label, *, own, untrain=False):
         if own:
             changes[f"own_{label}"] = _moved(f"own_{label}", messages)
         ClassifierState.objects.filter(pk=state.pk).update(**changes)
+        forget_totals()
         if not untrain:
             TokenCount.objects.bulk_create(
                 [TokenCount(token=token) for token in counts],
@@ -355,3 +377,4 @@ def forget_everything():
 
     TokenCount.objects.all().delete()
     ClassifierState.objects.all().delete()
+    forget_totals()

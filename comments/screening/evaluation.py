@@ -170,8 +170,10 @@ def isolated_blog():
                 yield _empty_blog_with_one_post()
                 transaction.set_rollback(True)
         finally:
-            # The cache saw the emptied lists, which the rollback has just restored.
+            # The cache saw the emptied lists and the evaluation's training, which the
+            # rollback has just undone.
             ScreeningRule.forget_cached()
+            bayes.forget_totals()
 
 
 def _cross_validate(records, post, folds, seed):

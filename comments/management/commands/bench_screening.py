@@ -77,6 +77,7 @@ def _build_trained_state(rng, vocabulary, wanted_tokens):
         own_spam=messages[bayes.SPAM], own_ham=messages[bayes.HAM],
         spam_tokens=spam.total(), ham_tokens=ham.total(),
     )  # fmt: skip
+    bayes.forget_totals()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TokenCount._meta.db_table}")
