@@ -19,9 +19,6 @@ class Thread:
     def __iter__(self):
         return iter(self.roots)
 
-    def __len__(self):
-        return len(self.by_id)
-
 
 def build_thread(comments):
     """Nest `comments` (ordered oldest first) under their parents.
