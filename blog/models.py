@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Q
@@ -9,11 +8,49 @@ from django.db.models.functions import TruncMonth
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from blog import images
+from blog import caching, images
 from blog.html import count_words, render_markdown, summarize
 
 
-class PostQuerySet(models.QuerySet):
+class ShownToReadersQuerySet(models.QuerySet):
+    """Bulk changes (the admin's "delete selected", list-editable fields) skip save() and
+    delete(); they invalidate the cached pages here instead."""
+
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        caching.bump_on_commit(caching.CONTENT)
+        return result
+
+    update.queryset_only = True
+
+    def delete(self):
+        result = super().delete()
+        caching.bump_on_commit(caching.CONTENT)
+        return result
+
+    delete.queryset_only = True
+
+
+class ShownToReaders(models.Model):
+    """A model readers see on the blog's pages: every change to one makes every cached page
+    (blog/caching.py, blog/page_cache.py) be built again on its next view."""
+
+    objects = ShownToReadersQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        caching.bump_on_commit(caching.CONTENT)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        caching.bump_on_commit(caching.CONTENT)
+        return result
+
+
+class PostQuerySet(ShownToReadersQuerySet):
     def published(self):
         """Posts a reader may see: published, with a publish date that has come.
 
@@ -51,7 +88,7 @@ class PostQuerySet(models.QuerySet):
         return Q(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
 
 
-class Post(models.Model):
+class Post(ShownToReaders):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -175,12 +212,12 @@ class Post(models.Model):
         )
 
 
-class DonationLinkQuerySet(models.QuerySet):
+class DonationLinkQuerySet(ShownToReadersQuerySet):
     def active(self):
         return self.filter(active=True)
 
 
-class DonationLink(models.Model):
+class DonationLink(ShownToReaders):
     """A way to support the blog, shown in the donation block under every post."""
 
     label = models.CharField(max_length=80, help_text="The link text, e.g. “Donate”.")
@@ -200,10 +237,8 @@ class DonationLink(models.Model):
         return self.label
 
 
-class SiteIdentity(models.Model):
+class SiteIdentity(ShownToReaders):
     """The blog's name and voice, editable in the admin; there is exactly one row."""
-
-    CACHE_KEY = "blog:site-identity"
 
     title = models.CharField(max_length=100, default="Broadsheet")
     tagline = models.CharField(max_length=200, blank=True, default="Notes on the news of the day")
@@ -226,21 +261,20 @@ class SiteIdentity(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
 
     @classmethod
     def load(cls):
         """The site identity, from the cache when possible (it is read on every page).
 
         Never writes: until the author saves one, the defaults are used."""
-        identity = cache.get(cls.CACHE_KEY)
-        if identity is None:
-            identity = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(cls.CACHE_KEY, identity, timeout=None)
-        return identity
+        return caching.get_or_set(
+            "site-identity",
+            lambda: cls.objects.filter(pk=1).first() or cls(pk=1),
+            depends_on=[caching.CONTENT],
+        )
 
 
-class TermQuerySet(models.QuerySet):
+class TermQuerySet(ShownToReadersQuerySet):
     def with_published_posts(self):
         """Categories or tags a reader can browse: those with at least one published post,
         with `post_count` and `last_updated` (the latest change to one of those posts)."""
@@ -251,7 +285,7 @@ class TermQuerySet(models.QuerySet):
         )
 
 
-class Category(models.Model):
+class Category(ShownToReaders):
     """A section of the blog; every post is in at least one."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -272,7 +306,7 @@ class Category(models.Model):
         return reverse("blog:category", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(ShownToReaders):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
@@ -289,7 +323,7 @@ class Tag(models.Model):
         return reverse("blog:tag", kwargs={"slug": self.slug})
 
 
-class PageQuerySet(models.QuerySet):
+class PageQuerySet(ShownToReadersQuerySet):
     def published(self):
         return self.filter(status=Page.Status.PUBLISHED)
 
@@ -299,27 +333,10 @@ class PageQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
-    # Bulk changes (the admin's "delete selected", list-editable menu order) skip
-    # Page.save() and Page.delete(), so they forget the cached menu here.
-    def update(self, **kwargs):
-        result = super().update(**kwargs)
-        Page.forget_menu()
-        return result
 
-    update.queryset_only = True
-
-    def delete(self):
-        result = super().delete()
-        Page.forget_menu()
-        return result
-
-    delete.queryset_only = True
-
-
-class Page(models.Model):
+class Page(ShownToReaders):
     """A standalone page (About, Contact) at /<slug>/, outside the stream of posts."""
 
-    MENU_CACHE_KEY = "blog:page-menu"
     Status = Post.Status
 
     title = models.CharField(max_length=300)
@@ -351,15 +368,9 @@ class Page(models.Model):
         self.body_html = render_markdown(self.body)
         self.summary = summarize(self.body_html)
         super().save(*args, **kwargs)
-        self.forget_menu()
 
     def get_absolute_url(self):
         return reverse("blog:page", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.forget_menu()
-        return result
 
     def clean(self):
         # /<slug>/ comes after every other address, so a slug another page already uses
@@ -379,20 +390,16 @@ class Page(models.Model):
     def menu(cls):
         """Published pages linked in the site's menu, as (title, url) pairs, in menu order.
 
-        Read on every page, so cached until a page is saved or deleted."""
-        items = cache.get(cls.MENU_CACHE_KEY)
-        if items is None:
+        Read on every page, so cached until something readers see changes."""
+
+        def read():
             pages = cls.objects.published().filter(show_in_menu=True).only("title", "slug")
-            items = [(page.title, page.get_absolute_url()) for page in pages]
-            cache.set(cls.MENU_CACHE_KEY, items, timeout=None)
-        return items
+            return [(page.title, page.get_absolute_url()) for page in pages]
 
-    @staticmethod
-    def forget_menu():
-        cache.delete(Page.MENU_CACHE_KEY)
+        return caching.get_or_set("menu", read, depends_on=[caching.CONTENT])
 
 
-class Image(models.Model):
+class Image(ShownToReaders):
     """An image the author uploaded, with resized variants made once, at upload."""
 
     file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")

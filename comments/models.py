@@ -1,12 +1,12 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from blog import caching
 from comments.markup import render_comment
 
 
@@ -236,7 +236,7 @@ class ScreeningRule(models.Model):
     """An entry of the blocklist (spam) or the moderation list (hold), edited in the admin,
     like WordPress's disallowed and moderation keys."""
 
-    CACHE_KEY = "comments:screening-rules"
+    CACHE_VERSION = "screening-rules"
     # A change made in a transaction that is rolled back (spam_eval) can leave the cache
     # one step behind; it never lags by more than this.
     CACHE_SECONDS = 60
@@ -280,15 +280,16 @@ class ScreeningRule(models.Model):
     @classmethod
     def cached(cls):
         """Every rule, read for each new comment: from the cache until a rule changes."""
-        rules = cache.get(cls.CACHE_KEY)
-        if rules is None:
-            rules = list(cls.objects.all())
-            cache.set(cls.CACHE_KEY, rules, timeout=cls.CACHE_SECONDS)
-        return rules
+        return caching.get_or_set(
+            "screening-rules",
+            lambda: list(cls.objects.all()),
+            depends_on=[cls.CACHE_VERSION],
+            timeout=cls.CACHE_SECONDS,
+        )
 
     @classmethod
     def forget_cached(cls):
-        cache.delete(cls.CACHE_KEY)
+        caching.bump_on_commit(cls.CACHE_VERSION)
 
     def clean(self):
         import ipaddress

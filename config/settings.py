@@ -98,6 +98,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Local memory by default. In production use Redis (CACHE_URL=redis://127.0.0.1:6379/1) so
 # rate limits and cached pages hold across gunicorn workers and nodes.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering must cost a request a fraction of a second, not the
+    # worker's whole timeout: blog/caching.py then serves without it for a few seconds.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault(
+        "socket_connect_timeout", env.float("CACHE_TIMEOUT", default=0.25)
+    )
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", env.float("CACHE_TIMEOUT", 0.25))
+# Which of CACHES every cache in the project uses (blog/caching.py).
+BROADSHEET_CACHE = "default"
 
 # --- Email --------------------------------------------------------------------------------
 

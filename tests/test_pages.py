@@ -192,8 +192,9 @@ def test_menu_costs_one_query_after_a_change_and_none_after(client, blog_with_pa
                                                             django_assert_num_queries):  # fmt: skip
     client.get("/")
     Page.objects.get(slug="about").save()
-    # The paginator's count, the posts with their authors, categories, tags; and the menu.
-    with django_assert_num_queries(5):
+    # The paginator's count, the posts with their authors, categories, tags; and, read
+    # again because what readers see has changed, the menu and the site identity.
+    with django_assert_num_queries(6):
         client.get("/")
     with django_assert_num_queries(4):
         client.get("/")

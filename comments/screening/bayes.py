@@ -24,11 +24,11 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
+from blog import caching
 from comments.screening.text import domain_of, email_domain, links
 
 SPAM = "spam"
@@ -243,9 +243,9 @@ class Totals:
     ham_tokens: int = 0
 
 
-TOTALS_CACHE_KEY = "comments:classifier-totals"
-# Training forgets the cached totals at once; this bounds how long another process can
-# keep an old copy when the cache is not shared (local memory).
+# Training bumps this version; the timeout bounds how long another process can keep an old
+# copy when the cache is not shared (local memory).
+TOTALS_VERSION = "classifier"
 TOTALS_CACHE_SECONDS = 60
 
 
@@ -254,21 +254,20 @@ def totals():
     changes them."""
     from comments.models import ClassifierState
 
-    cached = cache.get(TOTALS_CACHE_KEY)
-    if cached is not None:
-        return cached
-    fields = ("spam", "ham", "own_spam", "own_ham", "spam_tokens", "ham_tokens")
-    state = ClassifierState.objects.order_by("pk").values(*fields)
-    found = Totals(**state[0]) if state else Totals()
-    cache.set(TOTALS_CACHE_KEY, found, timeout=TOTALS_CACHE_SECONDS)
-    return found
+    def read():
+        fields = ("spam", "ham", "own_spam", "own_ham", "spam_tokens", "ham_tokens")
+        state = ClassifierState.objects.order_by("pk").values(*fields)
+        return Totals(**state[0]) if state else Totals()
+
+    return caching.get_or_set(
+        "classifier-totals", read, depends_on=[TOTALS_VERSION], timeout=TOTALS_CACHE_SECONDS
+    )
 
 
 def forget_totals():
     """Drop the cached totals now and again once the training is committed (so a copy
     read meanwhile from the last committed state does not outlive it)."""
-    cache.delete(TOTALS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(TOTALS_CACHE_KEY))
+    caching.bump_on_commit(TOTALS_VERSION)
 
 
 def spam_probability(message, trained=None):
