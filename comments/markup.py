@@ -1,12 +1,25 @@
-"""Comment bodies: plain text written by readers, turned into safe HTML once, on save.
+"""A comment turned into HTML, once, when it is saved or moderated: never per view.
 
-Blank lines make paragraphs, single line breaks are kept, bare URLs become links, and a
-small allow-list of tags passes through bleach. Every link gets rel="nofollow ugc noopener".
+The body: plain text written by a reader. Blank lines make paragraphs, single line breaks
+are kept, bare URLs become links, and a small allow-list of tags passes through bleach.
+Every link gets rel="nofollow ugc noopener".
+
+The article: the body with its writer's name (linked to their website), the date, the
+author badge, the held notice and the Reply link, as the thread shows it. The thread is
+assembled from these stored pieces (comments/threads.py); only the comment's number and
+whether replies are open are filled in per page, by plain string work.
 """
 
 import re
 
+from django.template.loader import render_to_string
+
 from blog.html import ALLOWED_PROTOCOLS, add_link_rel, sanitize
+
+# Where the thread puts the comment's number, and where the Reply link starts (cut off
+# when the post no longer takes comments).
+NUMBER_MARK = "<!--number-->"
+REPLY_MARK = "<!--reply-->"
 
 COMMENT_ALLOWED_TAGS = frozenset(
     {"a", "em", "strong", "b", "i", "blockquote", "code", "pre", "ul", "ol", "li", "p", "br"}
@@ -31,6 +44,34 @@ def render_comment(text):
         protocols=ALLOWED_PROTOCOLS,
     )
     return add_link_rel(_paragraphs(cleaned), rel=COMMENT_LINK_REL)
+
+
+def render_article(comment, post_author_id):
+    """The comment's <article> as the thread shows it. Reads plain fields only, so a data
+    migration can call it with a historical model."""
+    held = comment.status in ("pending", "spam")
+    return render_to_string(
+        "comments/_comment_article.html",
+        {
+            "pk": comment.pk,
+            "name": comment.author_name or "Anonymous",
+            "url": linkable_url(comment.author_url),
+            "by_post_author": bool(comment.user_id) and comment.user_id == post_author_id,
+            # Whole seconds: <time datetime> takes no microseconds.
+            "submitted_at": comment.submitted_at.replace(microsecond=0),
+            "held": held,
+            "held_reasons": comment.held_reasons if held else [],
+            "approved": comment.status == "approved",
+            "body_html": comment.body_html,
+        },
+    ).strip()
+
+
+def linkable_url(url):
+    """`url` if it is an http(s) address a page may link to; '' for anything else stored
+    (javascript:, data:, an import's oddities), whatever wrote it."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
 
 
 def _paragraphs(html):

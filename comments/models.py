@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import caching
-from comments.markup import render_comment
+from comments.markup import render_article, render_comment
 
 
 class CommentQuerySet(models.QuerySet):
@@ -25,7 +25,7 @@ class CommentQuerySet(models.QuerySet):
             visible |= Q(pk__in=list(held_ids), status__in=Comment.HELD_STATUSES)
         return (
             self.filter(visible, post=post)
-            .only(*Comment.PUBLIC_FIELDS)
+            .only(*Comment.THREAD_FIELDS)
             .order_by("submitted_at", "id")
         )
 
@@ -35,6 +35,25 @@ class CommentQuerySet(models.QuerySet):
     def submitted_before(self, days):
         """Comments submitted more than `days` days ago."""
         return self.filter(submitted_at__lt=timezone.now() - timedelta(days=days))
+
+    # Changes that skip save() and delete() invalidate the cached threads here.
+    def update(self, **kwargs):
+        shown = kwargs.keys() & Comment.SHOWN_FIELDS
+        post_ids = set(self.values_list("post_id", flat=True).distinct()) if shown else ()
+        result = super().update(**kwargs)
+        if shown:
+            Comment.forget_cached_threads(*post_ids)
+        return result
+
+    update.queryset_only = True
+
+    def delete(self):
+        post_ids = set(self.values_list("post_id", flat=True).distinct())
+        result = super().delete()
+        Comment.forget_cached_threads(*post_ids)
+        return result
+
+    delete.queryset_only = True
 
     def delete_in_batches(self, batch=500):
         """Delete these comments a batch at a time (safe from cron, however large the
@@ -59,6 +78,16 @@ class Comment(models.Model):
         "id", "post_id", "parent_id", "depth", "author_name", "author_url", "body_html",
         "status", "submitted_at", "user_id", "held_reasons",
     )  # fmt: skip
+    # What a thread is put together from: the stored article, and what places it.
+    THREAD_FIELDS = (
+        "id", "post_id", "parent_id", "depth", "author_name", "status", "user_id", "html",
+    )  # fmt: skip
+    # The fields that change what a reader sees: a change to one of them re-renders the
+    # comment and invalidates the cached pages of its post.
+    SHOWN_FIELDS = frozenset({
+        "post", "post_id", "parent", "parent_id", "author_name", "author_url", "body",
+        "body_html", "html", "status", "submitted_at", "user", "user_id", "held_reasons",
+    })  # fmt: skip
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
     # Deleting a comment (purged spam, a moderator's delete) keeps its replies: they move
@@ -73,6 +102,8 @@ class Comment(models.Model):
     author_url = models.URLField("website", max_length=200, blank=True)
     body = models.TextField()
     body_html = models.TextField(editable=False, default="")
+    # The whole <article> as the thread shows it (comments/markup.py), rendered on save.
+    html = models.TextField(editable=False, default="")
 
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -155,7 +186,34 @@ class Comment(models.Model):
         self.author_email = self.author_email.strip().lower()
         self.body_html = render_comment(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 0
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "depth", "html"}
+        if self.pk is None:
+            super().save(*args, **kwargs)  # the article carries the comment's id
+            kwargs = {"update_fields": ["html"], "using": kwargs.get("using")}
+            args = ()
+        self.html = render_article(self, self.post.author_id)
         super().save(*args, **kwargs)
+        self.forget_cached_threads(self.post_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached_threads(self.post_id)
+        return result
+
+    @classmethod
+    def store_articles(cls, comments, post_author_id):
+        """Render and store the articles of comments on one post that were written around
+        save() (bulk_create, for a benchmark or a test): one query."""
+        for comment in comments:
+            comment.html = render_article(comment, post_author_id)
+        cls.objects.bulk_update(comments, ["html"])
+
+    @staticmethod
+    def forget_cached_threads(*post_ids):
+        """Every cached page showing these posts' comments (and comment counts) is stale."""
+        caching.bump_on_commit(caching.COMMENTS, *map(caching.comments_of, post_ids))
 
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#comment-{self.pk}"

@@ -84,6 +84,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text=""):
         reply_to = _reply_target(thread, str(form.data.get("parent", "")))
     return {
         "thread": thread,
+        "thread_html": thread.html(post, post.accepts_comments),
         "comment_form": form,
         "reply_to": reply_to,
         "accepts_comments": post.accepts_comments,

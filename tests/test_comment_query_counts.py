@@ -51,6 +51,7 @@ def add_thread(post, count, status=Comment.Status.APPROVED):
                 )
             )
         parents = Comment.objects.bulk_create(level)
+        Comment.store_articles(parents, post.author_id)
         made += parents
     return made
 
