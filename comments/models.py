@@ -197,10 +197,16 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
         self.forget_cached_threads(self.post_id)
 
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         self.forget_cached_threads(self.post_id)
         return result
+
+    def get_admin_url(self):
+        return reverse("admin:comments_comment_change", args=[self.pk])
 
     @classmethod
     def store_articles(cls, comments, post_author_id):
@@ -214,12 +220,6 @@ class Comment(models.Model):
     def forget_cached_threads(*post_ids):
         """Every cached page showing these posts' comments (and comment counts) is stale."""
         caching.bump_on_commit(caching.COMMENTS, *map(caching.comments_of, post_ids))
-
-    def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
-
-    def get_admin_url(self):
-        return reverse("admin:comments_comment_change", args=[self.pk])
 
     @property
     def body_html_safe(self):
