@@ -74,6 +74,21 @@ class PostQuerySet(ShownToReadersQuerySet):
             .order_by("-month")
         )
 
+    def next_scheduled_at(self):
+        """When the next scheduled post goes live (None if none is waiting): every page may
+        change then. Cached until the posts change, or that moment passes."""
+        now = timezone.now()
+
+        def read():
+            found = self.filter(status=Post.Status.PUBLISHED, publish_at__gt=now)
+            return found.order_by("publish_at").values_list("publish_at", flat=True).first()
+
+        moment = caching.get_or_set("next-scheduled", read, depends_on=[caching.CONTENT])
+        if moment is not None and moment <= now:
+            moment = read()
+            caching.set_value(caching.key_for("next-scheduled", [caching.CONTENT]), moment)
+        return moment
+
     def visible_to(self, user):
         """What `user` may open: published posts, plus drafts and scheduled posts for their
         author and for editors (who may change posts). Anyone else gets a 404 for those."""
@@ -186,8 +201,14 @@ class Post(ShownToReaders):
         """Open for comments: published, switched on, and not past the automatic close."""
         if not (self.comments_open and self.is_published):
             return False
+        closes_at = self.comments_close_at
+        return closes_at is None or closes_at > timezone.now()
+
+    @property
+    def comments_close_at(self):
+        """When comments close by themselves (BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS), if ever."""
         days = settings.BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS
-        return not days or self.publish_at > timezone.now() - timedelta(days=days)
+        return self.publish_at + timedelta(days=days) if days else None
 
     def previous_post(self):
         """The published post just before this one by publish date (ties broken by id)."""

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from blog import caching, page_cache
 from blog import search as post_search
 from blog.models import Category, DonationLink, Page, Post, Tag
 from comments.section import comment_section
@@ -55,6 +56,8 @@ def post_detail(request, year, month, slug):
 def render_post(request, post, status=200, **comment_state):
     """The post page. The comments app calls this too, to show a form that needs another go
     (`form`, a `rejection` message, `rejected_text`)."""
+    page_cache.depends_on(request, caching.CONTENT, caching.comments_of(post.pk))
+    page_cache.expires_at(request, post.comments_close_at)
     context = {
         "post": post,
         "previous_post": post.previous_post() if post.is_published else None,

@@ -1,7 +1,10 @@
 import logging
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, transaction
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -22,11 +25,20 @@ SAVE_FAILED_MESSAGE = (
 )
 
 
+FORGED_MESSAGE = (
+    "This form could not be confirmed as sent from this blog's own page, so nothing was "
+    "posted. Your text is below: please send it again from here."
+)
+
+
+@csrf_exempt  # checked below: anonymous pages are cached whole, without a per-reader token
 @require_POST
 def post_comment(request, post_id):
     """Validate → screen → save → notify, then redirect back to the post."""
     post = get_object_or_404(Post.objects.published(), pk=post_id)
     form = CommentForm(post, request.POST, user=request.user)
+    if not _sent_from_this_site(request):
+        return render_post(request, post, form=form, status=403, rejection=FORGED_MESSAGE)
     if not post.accepts_comments:
         return render_post(
             request, post, status=403,
@@ -58,6 +70,30 @@ def post_comment(request, post_id):
     return response
 
 
+def _sent_from_this_site(request):
+    """Whether a comment POST comes from a page of this blog, not from another site.
+
+    A logged-in reader's session could be ridden by another site, so their form carries
+    Django's CSRF token and gets Django's full check. An anonymous reader's page is shared
+    (blog/page_cache.py) and carries no token; their browser names the page's origin in
+    `Origin` (every current browser does on a POST), or else in `Referer`, which a
+    cross-site form cannot forge. Neither present: refused. The signed form token then
+    ties the POST to a page of this post, rendered a while ago (comments/screening)."""
+    if getattr(request, "_dont_enforce_csrf_checks", False):  # the test client's default
+        return True
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda _: None).process_view(request, None, (), {})
+        return refused is None
+    origin = request.META.get("HTTP_ORIGIN")
+    if not origin:
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else ""
+    if not origin or origin == "null":
+        return False
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
 def unsubscribe(request, token):
     """One click, no confirmation: stop follow-up emails for one post."""
@@ -74,8 +110,6 @@ def unsubscribe(request, token):
 
 def privacy(request):
     """What is stored and for how long, written from the settings actually in force."""
-    from django.conf import settings
-
     return render(
         request,
         "comments/privacy.html",

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the page cache below does not (pages for logged-in users, forms).
+    "django.middleware.gzip.GZipMiddleware",
+    # Whole pages for anonymous readers from the cache, before sessions, CSRF or a view run.
+    "blog.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -199,6 +203,20 @@ LOGGING = {
 # --- Broadsheet ---------------------------------------------------------------------------
 
 BROADSHEET_POSTS_PER_PAGE = env.int("BROADSHEET_POSTS_PER_PAGE", default=10)
+
+# Whole pages for anonymous readers (blog/page_cache.py): kept at most this long, though any
+# change readers would see replaces them at once (0: no page cache).
+BROADSHEET_PAGE_CACHE_SECONDS = env.int("BROADSHEET_PAGE_CACHE_SECONDS", default=600)
+BROADSHEET_PAGE_CACHE_SKIP_PREFIXES = (
+    "/admin/", "/comments/post/", "/comments/unsubscribe/", STATIC_URL, MEDIA_URL,
+)  # fmt: skip
+# What engines in front (nginx, a CDN) are told: keep an anonymous page this many seconds,
+# and serve it this many more while fetching a fresh copy. Their sum bounds how long a
+# change can take to show there.
+BROADSHEET_SHARED_CACHE_SECONDS = env.int("BROADSHEET_SHARED_CACHE_SECONDS", default=2)
+BROADSHEET_SHARED_CACHE_STALE_SECONDS = env.int(
+    "BROADSHEET_SHARED_CACHE_STALE_SECONDS", default=3
+)
 # Posts in each feed (site, category, tag) and comments in each comments feed.
 BROADSHEET_FEED_LENGTH = env.int("BROADSHEET_FEED_LENGTH", default=20)
 # PostgreSQL's text search configuration: the language whose word stems search matches.

@@ -24,6 +24,20 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def without_page_cache(settings):
+    """Render every page: for tests that count what rendering a page costs."""
+    settings.BROADSHEET_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def query_counts_measure_rendering(request):
+    """A test that pins a page's queries pins what rendering it costs, not the page cache's
+    copy (which costs none)."""
+    if {"django_assert_num_queries", "django_assert_max_num_queries"} & set(request.fixturenames):
+        request.getfixturevalue("without_page_cache")
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads made by a test go to its own folder, never into the project's media/."""

@@ -9,7 +9,7 @@ from django.urls import path
 from blog.models import Page, SiteIdentity
 from config.urls import urlpatterns as site_urlpatterns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_page_cache")]
 
 
 def boom(request):

@@ -14,7 +14,7 @@ from PIL import Image as Picture
 
 from blog.models import Category, Image, Post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_page_cache")]
 
 ORIENTATION, CAMERA_MAKE = 0x0112, 0x010F
 

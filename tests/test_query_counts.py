@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from blog.models import DonationLink, Page, SiteIdentity
 from tests.filing import file_post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_page_cache")]
 
 
 @pytest.fixture

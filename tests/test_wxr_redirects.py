@@ -6,7 +6,7 @@ from django.core.management import call_command
 from blog.models import LegacyRedirect, Page, Post
 from tests.wxr_files import OLD_BLOG
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_page_cache")]
 
 
 @pytest.fixture

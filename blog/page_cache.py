@@ -1,0 +1,238 @@
+"""Whole pages for anonymous readers, from the shared cache.
+
+A post that goes viral is read by thousands of people who see exactly the same page. The
+first of them renders it; everyone after gets the stored bytes (compressed once, when
+stored) until something they would see changes. The middleware sits near the top of the
+stack, so a hit costs two cache round trips and no database query, template or view.
+
+What may be served from here: a GET or HEAD with no query string (or only a page number),
+from a reader whose request carries no session, no message, no held-comment cookie and no
+remembered-commenter cookie: for them the page is the same as for everyone. The comment
+form on such a page carries no per-reader CSRF token (see comments/views.py for how a
+comment POST is checked instead).
+
+When a stored page is stale: each page records the versions of what it was built from
+(blog/caching.py: "content" for posts, pages, terms, the site identity, donation links;
+"comments:<post id>" or "comments" for comments) as they were *before* the view read the
+database. Any write bumps a version and the next request, on any worker or node, renders
+again. A page also stops being served when a scheduled post goes live or a post's comments
+close by date (`expires_at`), and after BROADSHEET_PAGE_CACHE_SECONDS whatever happens.
+
+For engines in front (nginx, a CDN): `ETag`/`Last-Modified` with 304s, and
+`Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=M` (settings
+BROADSHEET_SHARED_CACHE_SECONDS and BROADSHEET_SHARED_CACHE_STALE_SECONDS): a shared cache
+may show a page at most N + M seconds after it changed. `Vary: Cookie, Accept-Encoding`.
+"""
+
+import gzip
+import hashlib
+import time
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from blog import caching
+
+# Cookies that make a page personal: a logged-in (or messaged) reader, a writer whose
+# comment waits for a moderator, a reader whose name and email fill the form.
+PERSONAL_COOKIES = (
+    "broadsheet_held",
+    "broadsheet_commenter",
+)
+STORED_TYPES = (
+    "text/html",
+    "text/plain",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+)
+# Headers the stored page keeps (the middleware below sets the caching ones itself).
+DROPPED_HEADERS = {
+    "content-length", "content-encoding", "vary", "cache-control", "etag", "last-modified",
+    "expires", "set-cookie",
+}  # fmt: skip
+STATUS_HEADER = "X-Page-Cache"
+
+
+def depends_on(request, *names):
+    """Declare what the page being rendered shows, before the view reads it from the
+    database: the cached copy is stale once any of these versions moves on."""
+    found = getattr(request, "_page_cache_versions", None)
+    if found is None:
+        return
+    new = [name for name in names if name not in found]
+    found.update(caching.versions(new))
+    request._page_cache_names = list(names)
+
+
+def expires_at(request, moment):
+    """The page changes by itself at `moment` (a datetime): serve no copy after it."""
+    if moment is None or not hasattr(request, "_page_cache_versions"):
+        return
+    timestamp = moment.timestamp()  # compared with timezone.now(), the blog's clock
+    current = getattr(request, "_page_cache_expires", None)
+    if current is None or timestamp < current:
+        request._page_cache_expires = timestamp
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._is_cacheable(request):
+            response = self.get_response(request)
+            if response.get("Cache-Control") is None and _is_personal(request):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        key = self._key(request)
+        entry = caching.get(key)
+        if entry is not None and self._is_fresh(entry):
+            return self._respond(request, entry, "hit")
+
+        default_names = [caching.CONTENT, caching.COMMENTS]
+        request._page_cache_versions = caching.versions(default_names)
+        request._page_cache_names = default_names
+        from blog.models import Post  # the page changes by itself when a post goes live
+
+        expires_at(request, Post.objects.next_scheduled_at())
+        response = self.get_response(request)
+        if not self._is_storable(request, response):
+            return response
+        entry = self._entry(request, response)
+        caching.set_value(key, entry, timeout=settings.BROADSHEET_PAGE_CACHE_SECONDS)
+        return self._respond(request, entry, "miss")
+
+    # --- Which requests and responses -----------------------------------------------------
+
+    def _is_cacheable(self, request):
+        if not settings.BROADSHEET_PAGE_CACHE_SECONDS or caching.cache_is_down():
+            return False
+        if request.method not in ("GET", "HEAD") or _is_personal(request):
+            return False
+        if request.path.startswith(settings.BROADSHEET_PAGE_CACHE_SKIP_PREFIXES):
+            return False
+        # Arbitrary query strings would let anyone fill the cache with copies.
+        query = request.GET
+        return not query or (list(query) == ["page"] and query["page"].isascii()
+                             and query["page"].isdigit() and len(query["page"]) < 6)  # fmt: skip
+
+    def _is_storable(self, request, response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if not response.get("Content-Type", "").startswith(STORED_TYPES):
+            return False
+        control = response.get("Cache-Control", "")
+        if any(word in control for word in ("private", "no-store", "no-cache")):
+            return False
+        return True
+
+    @staticmethod
+    def _key(request):
+        path = request.get_full_path()
+        return f"page:{_release()}:{request.scheme}:{request.get_host()}:{path}"
+
+    # --- Stored copies ----------------------------------------------------------------------
+
+    @staticmethod
+    def _entry(request, response):
+        body = response.content
+        return {
+            "versions": {
+                name: request._page_cache_versions[name] for name in request._page_cache_names
+            },
+            "expires": getattr(request, "_page_cache_expires", None),
+            "headers": [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in DROPPED_HEADERS
+            ],
+            "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+            "etag": f'W/"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"',
+            "last_modified": time.time(),
+        }
+
+    @staticmethod
+    def _is_fresh(entry):
+        if entry["expires"] is not None and timezone.now().timestamp() >= entry["expires"]:
+            return False
+        stored = entry["versions"]
+        current = caching.versions(stored)
+        return all(current[name] == version and version for name, version in stored.items())
+
+    @staticmethod
+    def _respond(request, entry, outcome):
+        if _not_modified(request, entry):
+            response = HttpResponseNotModified()
+        else:
+            accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+            body = entry["gzip"] if accepts_gzip else gzip.decompress(entry["gzip"])
+            response = HttpResponse(b"" if request.method == "HEAD" else body)
+            for name, value in entry["headers"]:
+                response[name] = value
+            if accepts_gzip:
+                response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(body))
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["last_modified"])
+        response["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={settings.BROADSHEET_SHARED_CACHE_SECONDS}, "
+            f"stale-while-revalidate={settings.BROADSHEET_SHARED_CACHE_STALE_SECONDS}"
+        )
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        response[STATUS_HEADER] = outcome
+        return response
+
+
+@cache
+def _release():
+    """What the pages were rendered with besides the data: the code, the templates, the
+    static files' names and the settings. A deploy that changes any of them starts from
+    an empty page cache, though Redis keeps the old copies."""
+    project = Path(settings.BASE_DIR)
+    newest = max(
+        (path.stat().st_mtime_ns for folder in ("blog", "comments", "config", "templates")
+         for path in (project / folder).rglob("*") if path.suffix in (".py", ".html")),
+        default=0,
+    )  # fmt: skip
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    shown = sorted(
+        (name, repr(getattr(settings, name)))
+        for name in dir(settings)
+        if name.startswith(("BROADSHEET_", "AKISMET_", "TIME_ZONE", "LANGUAGE_CODE"))
+    )
+    fingerprint = repr((newest, manifest.exists() and manifest.stat().st_mtime_ns, shown))
+    return hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def _forget_release(**kwargs):
+    _release.cache_clear()
+
+
+# Tests change settings while the process runs; a deployed blog restarts instead.
+setting_changed.connect(_forget_release)
+
+
+def _is_personal(request):
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or "messages" in cookies
+        or any(name in cookies for name in PERSONAL_COOKIES)
+    )
+
+
+def _not_modified(request, entry):
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or entry["etag"].removeprefix("W/") in tags
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and int(entry["last_modified"]) <= since
