@@ -32,7 +32,8 @@ test: $(STAMP)
 ## Production-like: gunicorn, DEBUG off, static files collected and served by WhiteNoise
 serve: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-local-serve-key-not-for-production} HTTPS=$${HTTPS:-false} \
-	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} sh -c '\
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/serve} sh -c '\
 	  $(BIN)/python manage.py migrate --noinput && \
 	  $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	  $(BIN)/python manage.py demo && \
