@@ -5,6 +5,7 @@ file beside manage.py) through django-environ, with a default that is safe for p
 unless the variable says otherwise. The README lists every variable.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -171,9 +172,24 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     # The proxy terminates TLS and says so in this header; only trust it behind a proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses or CIDR ranges of the proxies in front of the blog. A request from one of them
+# comes from the client it names in X-Forwarded-For (blog/proxies.py); from anyone else,
+# that header is ignored. The README's set-up has one proxy on the same machine.
+BROADSHEET_TRUSTED_PROXIES = env.list(
+    "BROADSHEET_TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if BEHIND_PROXY else []
+)
+for _proxy in BROADSHEET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"BROADSHEET_TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR range "
+            "(e.g. 127.0.0.1 or 10.0.0.0/8)."
+        ) from None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
