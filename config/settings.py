@@ -6,6 +6,7 @@ unless the variable says otherwise. The README lists every variable.
 """
 
 import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Counts failed admin logins and locks out guessers (see "Admin logins" below).
+    "axes",
     "blog",
     "comments",
 ]
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # WordPress's ?p= / ?page_id= links, and old addresses that would be a 404 (blog/wxr/).
     "blog.middleware.LegacyRedirectMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -194,6 +199,28 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Admin logins -------------------------------------------------------------------------
+
+# django-axes counts failed logins in the database, so every gunicorn worker and node sees the
+# same count. After BROADSHEET_LOGIN_FAILURE_LIMIT failures in a row from one IP address, or
+# for one username from anywhere, logins from that address or for that user are refused for
+# BROADSHEET_LOGIN_LOCKOUT_MINUTES after the last of them (README, "Admin logins").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("BROADSHEET_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("BROADSHEET_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True  # "in a row": the right password starts the count again
+# Attempts during a lockout are refused without being counted, so the lockout ends when it
+# said it would, however long a guesser keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "blog.proxies.client_ip"
+AXES_LOCKOUT_CALLABLE = "blog.logins.locked_out"
+# The failures are what the lockout needs; a record of every successful login is not kept.
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
