@@ -1,10 +1,12 @@
-"""Old WordPress addresses keep working: 301s to where the post or page lives now.
+"""The blog's middleware: old WordPress addresses, and the Permissions-Policy header.
 
+Old WordPress addresses keep working: 301s to where the post or page lives now.
 `?p=123` and `?page_id=45` (WordPress's plain links, on any path) go to the post or page
 imported with that WordPress ID. Any other address that ends in a 404 is looked up among
 the `LegacyRedirect`s, like django.contrib.redirects does. Normal pages cost no query.
 """
 
+from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 
 from blog.models import LegacyRedirect, Page, Post
@@ -51,3 +53,16 @@ class LegacyRedirectMiddleware:
         }
         redirect = found.get(path) or found.get(other)
         return redirect.target_url() if redirect is not None else None
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (BROADSHEET_PERMISSIONS_POLICY) on every answer; Django
+    has no setting for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.BROADSHEET_PERMISSIONS_POLICY)
+        return response

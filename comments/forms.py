@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from blog.proxies import client_ip
 from comments.models import Comment
 from comments.screening import Submission
 from comments.screening.checks.timestamp import make_form_token
@@ -98,7 +99,7 @@ class CommentForm(forms.Form):
             author_email=data.get("author_email", "").strip(),
             author_url=data.get("author_url", ""),
             body=data["body"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
             referrer=request.META.get("HTTP_REFERER", "")[:500],
             form_token=data.get("token", ""),

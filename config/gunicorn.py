@@ -8,6 +8,13 @@ GUNICORN_LOG_LEVEL the log level. Access and error logs go to standard output an
 
 import multiprocessing
 import os
+from pathlib import Path
+
+import environ
+
+# Read like config/settings.py: the environment, then an optional .env beside manage.py.
+_env = environ.Env()
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -20,4 +27,13 @@ max_requests_jitter = max_requests // 10
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Only a proxy in front (BEHIND_PROXY) may tell gunicorn a request came over HTTPS
+# (X-Forwarded-Proto); by default the proxies the blog trusts. Without one, nobody may.
+if _env.bool("BEHIND_PROXY", default=False):
+    forwarded_allow_ips = _env.str(
+        "FORWARDED_ALLOW_IPS",
+        default=_env.str("BROADSHEET_TRUSTED_PROXIES", default="127.0.0.1,::1"),
+    )
+else:
+    forwarded_allow_ips = ""

@@ -5,9 +5,13 @@ file beside manage.py) through django-environ, with a default that is safe for p
 unless the variable says otherwise. The README lists every variable.
 """
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +46,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Counts failed admin logins and locks out guessers (see "Admin logins" below).
+    "axes",
+    # The Content-Security-Policy header (see "Security" below).
+    "csp",
     "blog",
     "comments",
 ]
@@ -59,8 +67,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (see "Security" below).
+    "csp.middleware.CSPMiddleware",
+    "blog.middleware.PermissionsPolicyMiddleware",
     # WordPress's ?p= / ?page_id= links, and old addresses that would be a 404 (blog/wxr/).
     "blog.middleware.LegacyRedirectMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,13 +188,76 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     # The proxy terminates TLS and says so in this header; only trust it behind a proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses or CIDR ranges of the proxies in front of the blog. A request from one of them
+# comes from the client it names in X-Forwarded-For (blog/proxies.py); from anyone else,
+# that header is ignored. The README's set-up has one proxy on the same machine.
+BROADSHEET_TRUSTED_PROXIES = env.list(
+    "BROADSHEET_TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if BEHIND_PROXY else []
+)
+for _proxy in BROADSHEET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"BROADSHEET_TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR range "
+            "(e.g. 127.0.0.1 or 10.0.0.0/8)."
+        ) from None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content Security Policy (django-csp): scripts and styles only from the blog's own files,
+# none written inline in a page and no event-handler attributes, so markup that slipped past
+# the sanitizer runs nothing. Django's admin works under the same policy. A fixed header, the
+# same for every reader, so a cached page stays valid. Images may come from any https
+# address: posts and imported WordPress bodies show pictures hosted elsewhere.
+_media = urlsplit(MEDIA_URL)  # uploads served from another address (a CDN) are images too
+_media_origin = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", *_media_origin],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+    },
+}
+# Browser features the blog never uses, refused to every page and anything injected into one.
+BROADSHEET_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# --- Admin logins -------------------------------------------------------------------------
+
+# django-axes counts failed logins in the database, so every gunicorn worker and node sees the
+# same count. After BROADSHEET_LOGIN_FAILURE_LIMIT failures in a row from one IP address, or
+# for one username from anywhere, logins from that address or for that user are refused for
+# BROADSHEET_LOGIN_LOCKOUT_MINUTES after the last of them (README, "Admin logins").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("BROADSHEET_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("BROADSHEET_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True  # "in a row": the right password starts the count again
+# Attempts during a lockout are refused without being counted, so the lockout ends when it
+# said it would, however long a guesser keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "blog.proxies.client_ip"
+AXES_LOCKOUT_CALLABLE = "blog.logins.locked_out"
+# The failures are what the lockout needs; a record of every successful login is not kept.
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,6 +274,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes says "started" and "logged in" at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Broadsheet ---------------------------------------------------------------------------

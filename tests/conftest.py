@@ -13,6 +13,9 @@ from blog.models import Post
 from comments.models import Comment
 from tests.commenting import ADA, BOB, CY, comment_url, reader_form
 
+# Headless Chromium for the browser tests: the `open_page` and `page_errors` fixtures.
+pytest_plugins = ["tests.browser"]
+
 _serial = count(1)
 
 
