@@ -183,6 +183,12 @@ class Post(ShownToReaders):
             kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
         )
 
+    def comment_page_url(self, number):
+        """Page `number` of the post's comments (WordPress's /comment-page-N/); the post's
+        own address is the first."""
+        url = self.get_absolute_url()
+        return url if number == 1 else f"{url}comment-page-{number}/"
+
     @property
     def reading_minutes(self):
         """Minutes to read at about 230 words a minute, never less than one."""

@@ -32,12 +32,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from blog import caching
+from blog.models import Post
 
 # Cookies that make a page personal: a logged-in (or messaged) reader, a writer whose
 # comment waits for a moderator, a reader whose name and email fill the form.
@@ -100,11 +102,12 @@ class AnonymousPageCacheMiddleware:
         default_names = [caching.CONTENT, caching.COMMENTS]
         request._page_cache_versions = caching.versions(default_names)
         request._page_cache_names = default_names
-        from blog.models import Post  # the page changes by itself when a post goes live
-
-        expires_at(request, Post.objects.next_scheduled_at())
         response = self.get_response(request)
         if not self._is_storable(request, response):
+            return response
+        try:  # the page changes by itself when a scheduled post goes live
+            expires_at(request, Post.objects.next_scheduled_at())
+        except DatabaseError:
             return response
         entry = self._entry(request, response)
         caching.set_value(key, entry, timeout=settings.BROADSHEET_PAGE_CACHE_SECONDS)

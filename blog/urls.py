@@ -51,6 +51,11 @@ urlpatterns = [
     path("<yyyy:year>/", views.year_archive, name="year"),
     path("<yyyy:year>/<mm:month>/", views.month_archive, name="month"),
     path("<int:year>/<mm:month>/<slug:slug>/", views.post_detail, name="post"),
+    path(
+        "<int:year>/<mm:month>/<slug:slug>/comment-page-<int:comment_page>/",
+        views.post_detail,
+        name="post_comment_page",
+    ),
     path("<int:year>/<mm:month>/<slug:slug>/feed/", PostCommentsFeed(), name="post_comments_feed"),
     path(
         "<int:year>/<mm:month>/<slug:slug>/feed/atom/",

@@ -38,19 +38,21 @@ def _page_or_404(paginator, number):
         raise Http404("No such page.") from error
 
 
-def post_detail(request, year, month, slug):
-    """A post at its permanent address, /year/month/slug/, with its comments."""
+def post_detail(request, year, month, slug, comment_page=1):
+    """A post at its permanent address, /year/month/slug/, with its comments (or with a
+    later page of them, at …/comment-page-N/)."""
     post = get_object_or_404(
         Post.objects.visible_to(request.user)
         .select_related("author", "featured_image")
         .prefetch_related(*FILING),
         slug=slug,
     )
-    canonical = post.get_absolute_url()
+    canonical = post.comment_page_url(comment_page)
     if request.path != canonical:
-        # The slug is unique; a wrong year or month is an old or mistyped address.
+        # The slug is unique; a wrong year or month is an old or mistyped address, and
+        # comment page 1 is the post's own address.
         return redirect(canonical, permanent=True)
-    return render_post(request, post)
+    return render_post(request, post, page=comment_page)
 
 
 def render_post(request, post, status=200, **comment_state):

@@ -46,7 +46,7 @@ class LatestCommentsFeed(Feed):
         return comment.body_html  # sanitized when the comment was saved
 
     def item_link(self, comment):
-        return comment.get_absolute_url()
+        return comment.permalink()
 
     def item_pubdate(self, comment):
         return comment.submitted_at

@@ -198,7 +198,13 @@ class Comment(models.Model):
         self.forget_cached_threads(self.post_id)
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        """The comment on the comment page of its post that shows it (one query)."""
+        return self.page_url()
+
+    def permalink(self):
+        """/comments/<id>/, which leads to the page showing the comment at the time it is
+        followed: for lists of comments (feeds), which cannot afford `page_url` for each."""
+        return reverse("comments:permalink", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -220,6 +226,18 @@ class Comment(models.Model):
     def forget_cached_threads(*post_ids):
         """Every cached page showing these posts' comments (and comment counts) is stale."""
         caching.bump_on_commit(caching.COMMENTS, *map(caching.comments_of, post_ids))
+
+    def page_url(self, held_ids=()):
+        """The comment where a reader finds it: its post's comment page, and its anchor.
+        `held_ids`: the reader's own held comments, which are part of their thread."""
+        from comments.threads import Outline
+
+        rows = Comment.objects.visible_on(self.post, held_ids).values_list(
+            "id", "parent_id", "status"
+        )
+        outline = Outline.of(list(rows), settings.BROADSHEET_COMMENTS_PER_PAGE)
+        page = outline.page_of(self.pk) or 1
+        return f"{self.post.comment_page_url(page)}#comment-{self.pk}"
 
     @property
     def body_html_safe(self):

@@ -3,10 +3,11 @@
 import json
 
 from django.conf import settings
+from django.http import Http404
 
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.threads import build_thread
+from comments.threads import Outline, build_thread
 
 HELD_COOKIE = "broadsheet_held"
 HELD_COOKIE_SALT = "comments.held"
@@ -68,9 +69,25 @@ def update_remembered_commenter(response, form):
         response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
 
 
-def comment_section(request, post, form=None, rejection="", rejected_text=""):
-    """Template context for the comment section: one query for the whole thread."""
-    thread = build_thread(Comment.objects.visible_on(post, held_comment_ids(request)))
+def comment_section(request, post, form=None, rejection="", rejected_text="", page=None):
+    """Template context for the comment section, showing comment page `page` (a form sent
+    back shows the page of the comment it answers; otherwise the first). Two queries
+    however long the thread: its outline, then the comments on the page.
+
+    Raises Http404 for a page past the end."""
+    visible = Comment.objects.visible_on(post, held_comment_ids(request))
+    outline = Outline.of(
+        list(visible.values_list("id", "parent_id", "status")),
+        settings.BROADSHEET_COMMENTS_PER_PAGE,
+    )
+    if page is None:
+        parent = str(form.data.get("parent", "")) if form is not None else ""
+        page = (outline.page_of(int(parent)) if parent.isdigit() else None) or 1
+    if page > outline.page_count:
+        raise Http404("No such page of comments.")
+    if outline.page_count > 1:
+        visible = visible.filter(pk__in=outline.ids_on_page(page))
+    thread = build_thread(visible, numbers=outline.numbers)
     if form is None:
         initial = remembered_commenter(request)
         if request.user.is_authenticated and "author_name" not in initial:
@@ -85,6 +102,12 @@ def comment_section(request, post, form=None, rejection="", rejected_text=""):
     return {
         "thread": thread,
         "thread_html": thread.html(post, post.accepts_comments),
+        "comment_page": page,
+        "comment_pages": [
+            (number, post.comment_page_url(number)) for number in range(1, outline.page_count + 1)
+        ]
+        if outline.page_count > 1
+        else [],
         "comment_form": form,
         "reply_to": reply_to,
         "accepts_comments": post.accepts_comments,

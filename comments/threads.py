@@ -3,6 +3,7 @@ HTML together from each comment's stored article (comments/markup.py): no templa
 rendered per comment on a page view."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.safestring import mark_safe
 
@@ -54,16 +55,21 @@ class Thread:
             parts.append("</li>")
 
 
-def build_thread(comments):
+def build_thread(comments, numbers=None):
     """Nest `comments` (ordered oldest first) under their parents.
 
     A reply whose parent is not in the list (a parent that is not visible to this reader)
-    is shown at the top level rather than lost."""
+    is shown at the top level rather than lost. `numbers` (from an Outline) numbers a page
+    of a longer thread as its place in the whole."""
     nodes = {comment.pk: ThreadNode(comment) for comment in comments}
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.comment.parent_id)
         (parent.replies if parent else roots).append(node)
+    if numbers is not None:
+        for pk, node in nodes.items():
+            node.number = numbers.get(pk)
+        return Thread(roots=roots, by_id=nodes, approved_count=len(numbers))
     number = 0
     stack = list(reversed(roots))
     while stack:  # depth-first, in reading order
@@ -73,3 +79,69 @@ def build_thread(comments):
             node.number = number
         stack.extend(reversed(node.replies))
     return Thread(roots=roots, by_id=nodes, approved_count=number)
+
+
+@dataclass
+class Outline:
+    """The shape of a post's visible thread, without the comments themselves: read as
+    (id, parent id, status) rows, so a post with thousands of comments costs a few
+    milliseconds to page. Top-level comments are split into pages (WordPress's comment
+    pages: the oldest first); every reply stays on its top-level comment's page."""
+
+    roots: list
+    parent_of: dict
+    children: dict
+    numbers: dict  # approved comments' numbers in reading order, across every page
+    per_page: int
+
+    @classmethod
+    def of(cls, rows, per_page):
+        """`rows`: (id, parent_id, status), oldest first."""
+        ids = {pk for pk, _, _ in rows}
+        parent_of, children, roots = {}, {}, []
+        for pk, parent_id, _ in rows:
+            if parent_id in ids:
+                parent_of[pk] = parent_id
+                children.setdefault(parent_id, []).append(pk)
+            else:  # a reply whose parent this reader cannot see stands at the top level
+                roots.append(pk)
+        approved = {pk for pk, _, status in rows if status == "approved"}
+        numbers, stack = {}, list(reversed(roots))
+        while stack:  # depth-first, in reading order, as build_thread numbers them
+            pk = stack.pop()
+            if pk in approved:
+                numbers[pk] = len(numbers) + 1
+            stack.extend(reversed(children.get(pk, ())))
+        return cls(roots, parent_of, children, numbers, per_page)
+
+    @property
+    def page_count(self):
+        if not self.per_page:
+            return 1
+        return max(1, -(-len(self.roots) // self.per_page))
+
+    def page_of(self, comment_id):
+        """The page showing `comment_id` (None if this reader cannot see it)."""
+        root = comment_id
+        while root in self.parent_of:
+            root = self.parent_of[root]
+        if root not in self.root_index:
+            return None
+        return self.root_index[root] // self.per_page + 1 if self.per_page else 1
+
+    def ids_on_page(self, number):
+        """Every comment id on page `number`: its top-level comments and all their replies."""
+        if not self.per_page:
+            start, end = 0, len(self.roots)
+        else:
+            start, end = (number - 1) * self.per_page, number * self.per_page
+        found, stack = [], list(self.roots[start:end])
+        while stack:
+            pk = stack.pop()
+            found.append(pk)
+            stack.extend(self.children.get(pk, ()))
+        return found
+
+    @cached_property
+    def root_index(self):
+        return {pk: n for n, pk in enumerate(self.roots)}

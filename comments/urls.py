@@ -5,6 +5,7 @@ from comments import feeds, views
 app_name = "comments"
 urlpatterns = [
     path("comments/post/<int:post_id>/", views.post_comment, name="post"),
+    path("comments/<int:comment_id>/", views.permalink, name="permalink"),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("privacy/", views.privacy, name="privacy"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -14,7 +15,11 @@ from blog.views import render_post
 from comments import notifications, screening
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.section import remember_held_comment, update_remembered_commenter
+from comments.section import (
+    held_comment_ids,
+    remember_held_comment,
+    update_remembered_commenter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +65,8 @@ def post_comment(request, post_id):
         logger.exception("Could not save a comment on post %s", post.pk)
         return render_post(request, post, form=form, status=503, rejection=SAVE_FAILED_MESSAGE)
 
-    response = redirect(comment.get_absolute_url())
+    held_ids = [] if comment.is_approved else [*held_comment_ids(request), comment.pk]
+    response = redirect(comment.page_url(held_ids))
     update_remembered_commenter(response, form)
     if comment.is_approved:
         messages.success(request, "Thank you: your comment is published.")
@@ -68,6 +74,16 @@ def post_comment(request, post_id):
         remember_held_comment(request, response, comment)
         messages.info(request, "Thank you: your comment is awaiting moderation.")
     return response
+
+
+def permalink(request, comment_id):
+    """/comments/<id>/: to the comment on whichever page of its post shows it now."""
+    held_ids = held_comment_ids(request)
+    visible = Comment.objects.filter(Q(status=Comment.Status.APPROVED) | Q(pk__in=held_ids))
+    comment = get_object_or_404(
+        visible.select_related("post").filter(post__in=Post.objects.published()), pk=comment_id
+    )
+    return redirect(comment.page_url(held_ids))
 
 
 def _sent_from_this_site(request):

@@ -302,6 +302,9 @@ BROADSHEET_SEARCH_CONFIG = env.str("BROADSHEET_SEARCH_CONFIG", default="english"
 
 # Comments
 BROADSHEET_COMMENT_MAX_DEPTH = env.int("BROADSHEET_COMMENT_MAX_DEPTH", default=5)
+# Top-level comments on each page of a post's comments, the oldest first; replies stay with
+# the comment they answer (0: every comment on the post's page).
+BROADSHEET_COMMENTS_PER_PAGE = env.int("BROADSHEET_COMMENTS_PER_PAGE", default=50)
 BROADSHEET_COMMENT_MAX_LENGTH = env.int("BROADSHEET_COMMENT_MAX_LENGTH", default=10_000)
 BROADSHEET_COMMENT_REQUIRE_NAME = env.bool("BROADSHEET_COMMENT_REQUIRE_NAME", default=True)
 BROADSHEET_COMMENT_REQUIRE_EMAIL = env.bool("BROADSHEET_COMMENT_REQUIRE_EMAIL", default=True)

@@ -36,8 +36,8 @@ def test_post_page_query_count(client, blog_with_posts, django_assert_num_querie
     post = blog_with_posts[10]
     client.get(post.get_absolute_url())
     # The post with its author and featured image, its categories, its tags, previous, next,
-    # donation links, the comment thread.
-    with django_assert_num_queries(7):
+    # donation links, the comment thread's outline and its page of comments.
+    with django_assert_num_queries(8):
         client.get(post.get_absolute_url())
 
 
