@@ -7,7 +7,7 @@ from django.db import DatabaseError, transaction
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import Post
 from blog.views import render_post
@@ -95,17 +95,22 @@ def _sent_from_this_site(request):
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    """One click, no confirmation: stop follow-up emails for one post."""
+    """Stop follow-up emails for one post. A GET (a reader, or a mail scanner opening every
+    link) only shows a button; the POST from it, or a mail program's one-click POST
+    (`List-Unsubscribe=One-Click`, RFC 8058), unsubscribes."""
     found = notifications.read_unsubscribe_token(token)
     if found is None:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     email, post_id = found
     post = get_object_or_404(Post, pk=post_id)
+    if request.method != "POST":
+        return render(request, "comments/unsubscribe.html", {"post": post})
     Comment.objects.filter(post=post, author_email=email.lower(), notify_replies=True).update(
         notify_replies=False
     )
-    return render(request, "comments/unsubscribe.html", {"post": post})
+    return render(request, "comments/unsubscribe.html", {"post": post, "unsubscribed": True})
 
 
 def privacy(request):
