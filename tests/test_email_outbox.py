@@ -7,11 +7,13 @@ Tested against a real SMTP server on this machine (tests/smtp_standin.py) that r
 never answers, and recovers; the tests commit for real (transaction=True), so the emails
 are sent inside the request, as they are in production."""
 
+import threading
 import time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -276,3 +278,37 @@ def test_moderators_cannot_read_the_outbox(moderator):
     admin.force_login(moderator)
 
     assert admin.get(reverse("admin:comments_outgoingemail_changelist")).status_code == 403
+
+
+# --- Several senders at once
+
+
+def test_two_senders_at_once_send_each_email_exactly_once(post, smtp_standin):
+    if connection.vendor != "postgresql":
+        # The tests' in-memory SQLite locks whole tables between threads instead of waiting.
+        pytest.skip("concurrent senders are tested on PostgreSQL")
+    comment = Comment.objects.create(post=post, body="Held.", **NEWCOMER)
+    for n in range(40):  # written, not yet sent: both senders below find all 40 due
+        OutgoingEmail.objects.queue(comment=comment, to=[MODERATOR], subject=f"Email {n}",
+                                    body="Hello.")  # fmt: skip
+
+    errors = []
+
+    def sender():
+        try:
+            send_notifications()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    subjects = sorted(subject(mail) for mail in smtp_standin.messages)
+    assert subjects == sorted(f"Email {n}" for n in range(40))
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 40
