@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 
-from comments.models import Comment, ScreeningRule
+from comments import outbox
+from comments.models import Comment, OutgoingEmail, ScreeningRule
 
 
 @admin.register(Comment)
@@ -87,9 +88,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _moderate(self, request, queryset, act, done):
         count = 0
-        for comment in queryset.select_related("post"):
-            getattr(comment, act)(by=request.user)
-            count += 1
+        # One transaction: the emails of the whole selection go after it, over one connection.
+        with transaction.atomic():
+            for comment in queryset.select_related("post"):
+                getattr(comment, act)(by=request.user)
+                count += 1
         self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {done}.")
 
     @admin.action(description="Approve selected comments", permissions=["change"])
@@ -120,3 +123,36 @@ class ScreeningRuleAdmin(admin.ModelAdmin):
     list_display = ["value", "kind", "list", "note", "created_at"]
     list_filter = ["list", "kind"]
     search_fields = ["value", "note"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, for superusers: what was sent, what waits for a retry and why."""
+
+    list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "sent_at",
+                    "last_error"]  # fmt: skip
+    list_filter = ["status", "created_at"]
+    search_fields = ["subject", "recipients", "last_error"]
+    date_hierarchy = "created_at"
+    list_select_related = ["comment"]
+    readonly_fields = [
+        "comment", "recipients", "subject", "body", "headers", "status", "created_at",
+        "attempts", "next_attempt_at", "sent_at", "last_error",
+    ]  # fmt: skip
+    actions = ["send_again_now"]
+
+    @admin.display(description="To")
+    def to(self, email):
+        return ", ".join(email.recipients)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send again now (failed or waiting emails)")
+    def send_again_now(self, request, queryset):
+        due = queryset.retry_now()
+        outbox.deliver_after_commit()
+        self.message_user(request, f"{due} email{'s' if due != 1 else ''} will be sent now.")

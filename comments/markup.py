@@ -11,6 +11,7 @@ whether replies are open are filled in per page, by plain string work.
 """
 
 import re
+import unicodedata
 
 from django.template.loader import render_to_string
 
@@ -107,3 +108,19 @@ def _split_blocks(html):
             depth += 1
     pieces.append((False, html[start:]))
     return pieces
+
+
+# Controls that reorder how text is displayed (embeddings, overrides, isolates and marks):
+# in a name or a subject they can make a line read as something else.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text):
+    """`text` as one plain line, for an email header or a "From: …" line: line breaks and
+    other control characters become spaces, bidi controls are dropped, spaces squeezed.
+
+    A newline in a subject would make Django refuse the email (BadHeaderError)."""
+    text = _BIDI_CONTROLS.sub("", text)
+    text = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+                   for char in text)  # fmt: skip
+    return re.sub(r"\s+", " ", text).strip()

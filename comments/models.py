@@ -274,7 +274,7 @@ class Comment(models.Model):
 
     def moderate(self, status, by=None):
         """Move the comment to `status`, recording who did it; learn from the decision and
-        announce a newly approved comment once the change is committed."""
+        announce a newly approved comment (its emails go once the change is committed)."""
         from comments import notifications, screening
 
         previous = self.status
@@ -286,8 +286,8 @@ class Comment(models.Model):
             self.status_changed_at = timezone.now()
             self.save(update_fields=["status", "status_changed_by", "status_changed_at"])
             screening.learn(self, previous_status=previous)
-        if status == self.Status.APPROVED and not self.announced:
-            transaction.on_commit(lambda: notifications.comment_approved(self))
+            if status == self.Status.APPROVED and not self.announced:
+                notifications.comment_approved(self)
 
 
 class ScreeningRuleQuerySet(models.QuerySet):
@@ -409,3 +409,140 @@ class ClassifierState(models.Model):
 
     def __str__(self):
         return f"{self.spam} spam, {self.ham} ham trained"
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def queue(self, *, to, subject, body, headers=None, comment=None):
+        """Write an email to the outbox. Called inside the transaction of the event it tells
+        of, so the email exists exactly when the event does; comments/outbox.py sends it."""
+        from comments.markup import one_line
+
+        return self.create(
+            recipients=list(to),
+            subject=one_line(subject),
+            body=body,
+            headers=headers or {},
+            comment=comment,
+        )
+
+    def due(self):
+        """Emails waiting to be sent whose time has come: new ones first, then retries."""
+        return self.filter(
+            status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=timezone.now()
+        ).order_by("attempts", "next_attempt_at", "id")
+
+    def claim_due(self, limit):
+        """Take up to `limit` due emails for one delivery. Each is pushed out of the due
+        list for CLAIM_SECONDS first, so two deliveries running at once (two workers, a
+        cron job) never send the same email; one that dies mid-way leaves them due again."""
+        import uuid
+
+        now = timezone.now()
+        ids = list(self.due().values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        claim = uuid.uuid4()
+        self.filter(
+            pk__in=ids, status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now
+        ).update(claim=claim, next_attempt_at=now + timedelta(seconds=OutgoingEmail.CLAIM_SECONDS))
+        return list(self.filter(claim=claim).order_by("attempts", "id"))
+
+    def release(self):
+        """Put claimed emails back in the due list untouched (a delivery ran out of time)."""
+        return self.update(claim=None, next_attempt_at=timezone.now())
+
+    def retry_now(self):
+        """Make these emails due at once, given up ones included (a fixed mail server)."""
+        return self.exclude(status=OutgoingEmail.Status.SENT).filter(claim=None).update(
+            status=OutgoingEmail.Status.QUEUED, next_attempt_at=timezone.now()
+        )
+
+    def settled_before(self, days):
+        """Emails sent or given up on, written more than `days` days ago."""
+        return self.exclude(status=OutgoingEmail.Status.QUEUED).filter(
+            created_at__lt=timezone.now() - timedelta(days=days)
+        )
+
+
+class OutgoingEmail(models.Model):
+    """An email in the outbox: written in the same transaction as the comment event it tells
+    of, sent after commit (comments/outbox.py), retried with backoff when the mail server
+    refuses or does not answer, until BROADSHEET_EMAIL_MAX_ATTEMPTS."""
+
+    # A claimed email is out of the due list this long: longer than any delivery takes.
+    CLAIM_SECONDS = 15 * 60
+    # Waits between attempts: a minute, doubling each time, at most six hours.
+    FIRST_RETRY_SECONDS = 60
+    LONGEST_RETRY_SECONDS = 6 * 60 * 60
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed: gave up"
+
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="emails",
+        help_text="The comment the email tells of; an email about a deleted comment is not sent.",
+    )  # fmt: skip
+    recipients = models.JSONField(default=list)
+    subject = models.TextField()
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    # Which delivery has taken the email (OutgoingEmailQuerySet.claim_due).
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing email"
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed"]),
+                name="outgoing_email_status_is_known",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def message(self, connection=None):
+        from django.core.mail import EmailMessage
+
+        return EmailMessage(
+            subject=self.subject,
+            body=self.body,
+            to=self.recipients,
+            headers=self.headers,
+            connection=connection,
+        )
+
+    def record_sent(self):
+        self.status = self.Status.SENT
+        self.sent_at = timezone.now()
+        self.attempts += 1
+        self.last_error = ""
+        self.claim = None
+        self.save(update_fields=["status", "sent_at", "attempts", "last_error", "claim"])
+
+    def record_failure(self, error):
+        """Count a failed attempt and schedule the next one, or give up after the last."""
+        self.attempts += 1
+        self.last_error = error[:500]
+        self.claim = None
+        if self.attempts >= settings.BROADSHEET_EMAIL_MAX_ATTEMPTS:
+            self.status = self.Status.FAILED
+        else:
+            wait = min(
+                self.FIRST_RETRY_SECONDS * 2 ** (self.attempts - 1), self.LONGEST_RETRY_SECONDS
+            )
+            self.next_attempt_at = timezone.now() + timedelta(seconds=wait)
+        self.save(update_fields=["attempts", "last_error", "claim", "status", "next_attempt_at"])

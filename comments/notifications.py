@@ -1,13 +1,19 @@
 """Email about comments: moderators hear of held comments; the post's author and readers who
-asked hear of newly approved ones. Called after the comment is committed, never before."""
+asked hear of newly approved ones.
+
+Called inside the transaction that saves the comment or its new status: the emails are
+written to the outbox (comments.OutgoingEmail) with it, and sent once it commits
+(comments/outbox.py). A mail server that fails never undoes or hides the change."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage, send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from comments import outbox
+from comments.markup import one_line
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 MODERATORS_GROUP = "Moderators"
@@ -18,7 +24,7 @@ def absolute(path):
 
 
 def comment_posted(comment):
-    """Tell the right people about a comment that was just saved."""
+    """Tell the right people about a comment that was just saved (in its transaction)."""
     if comment.is_approved:
         comment_approved(comment)
     elif comment.status == comment.Status.PENDING:
@@ -39,18 +45,17 @@ def comment_held(comment):
     if not recipients:
         return
     context = {
-        "comment": comment,
-        "post": comment.post,
+        **about(comment),
         "admin_url": absolute(comment.get_admin_url()),
         "queue_url": absolute(
             reverse("admin:comments_comment_changelist") + "?status__exact=pending"
         ),
     }
-    send_mail(
+    send(
+        comment,
+        to=recipients,
         subject=f"[{site_title()}] Comment awaiting moderation on “{comment.post.title}”",
-        message=render_to_string("comments/email/held.txt", context),
-        from_email=None,
-        recipient_list=recipients,
+        body=render_to_string("comments/email/held.txt", context),
     )
 
 
@@ -70,41 +75,61 @@ def comment_approved(comment):
         and comment.user_id != author.pk
         and comment.author_email.lower() != author.email.lower()
     ):
-        send_mail(
+        send(
+            comment,
+            to=[author.email],
             subject=f"[{site_title()}] New comment on “{post.title}”",
-            message=render_to_string(
+            body=render_to_string(
                 "comments/email/new_comment.txt",
                 {
-                    "comment": comment,
-                    "post": post,
+                    **about(comment),
                     "comment_url": absolute(comment.get_absolute_url()),
                     "admin_url": absolute(comment.get_admin_url()),
                 },
             ),
-            from_email=None,
-            recipient_list=[author.email],
         )
     for email in subscribers(comment):
         token = unsubscribe_token(email, post)
         unsubscribe_url = absolute(reverse("comments:unsubscribe", args=[token]))
-        message = EmailMessage(
+        send(
+            comment,
+            to=[email],
             subject=f"[{site_title()}] New comment on “{post.title}”",
             body=render_to_string(
                 "comments/email/follow_up.txt",
                 {
-                    "comment": comment,
-                    "post": post,
+                    **about(comment),
                     "comment_url": absolute(comment.get_absolute_url()),
                     "unsubscribe_url": unsubscribe_url,
                 },
             ),
-            to=[email],
             headers={
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-        message.send()
+
+
+def send(comment, *, to, subject, body, headers=None):
+    """Write one email to the outbox; it goes when the current transaction commits."""
+    from comments.models import OutgoingEmail
+
+    OutgoingEmail.objects.queue(
+        comment=comment, to=to, subject=subject, body=body, headers=headers
+    )
+    outbox.deliver_after_commit()
+
+
+def about(comment):
+    """What every email about `comment` shows: the comment, its post, and the writer's name
+    and the post's title as single clean lines (a line break in a name must not let it
+    write a "Review it:" line of its own)."""
+    return {
+        "comment": comment,
+        "post": comment.post,
+        "writer": one_line(comment.author_name),
+        "title": one_line(comment.post.title),
+    }
 
 
 def subscribers(comment):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import Post
 from blog.views import render_post
@@ -60,7 +60,7 @@ def post_comment(request, post_id):
     try:
         with transaction.atomic():
             comment = form.save(submission, verdict)
-            transaction.on_commit(lambda: notifications.comment_posted(comment))
+            notifications.comment_posted(comment)  # its emails, sent after commit
     except DatabaseError:
         logger.exception("Could not save a comment on post %s", post.pk)
         return render_post(request, post, form=form, status=503, rejection=SAVE_FAILED_MESSAGE)
@@ -111,17 +111,22 @@ def _sent_from_this_site(request):
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    """One click, no confirmation: stop follow-up emails for one post."""
+    """Stop follow-up emails for one post. A GET (a reader, or a mail scanner opening every
+    link) only shows a button; the POST from it, or a mail program's one-click POST
+    (`List-Unsubscribe=One-Click`, RFC 8058), unsubscribes."""
     found = notifications.read_unsubscribe_token(token)
     if found is None:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     email, post_id = found
     post = get_object_or_404(Post, pk=post_id)
+    if request.method != "POST":
+        return render(request, "comments/unsubscribe.html", {"post": post})
     Comment.objects.filter(post=post, author_email=email.lower(), notify_replies=True).update(
         notify_replies=False
     )
-    return render(request, "comments/unsubscribe.html", {"post": post})
+    return render(request, "comments/unsubscribe.html", {"post": post, "unsubscribed": True})
 
 
 def privacy(request):
@@ -132,6 +137,7 @@ def privacy(request):
         {
             "spam_retention_days": settings.BROADSHEET_SPAM_RETENTION_DAYS,
             "trash_retention_days": settings.BROADSHEET_TRASH_RETENTION_DAYS,
+            "email_retention_days": settings.BROADSHEET_EMAIL_RETENTION_DAYS,
             "uses_akismet": bool(settings.AKISMET_API_KEY),
         },
     )

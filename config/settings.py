@@ -128,8 +128,15 @@ BROADSHEET_CACHE = "default"
 
 # --- Email --------------------------------------------------------------------------------
 
-# Printed to the console by default; production sets e.g. EMAIL_URL=smtp+tls://user:pw@host:587
-_email = env.email("EMAIL_URL", default="consolemail://")
+# Where mail goes, e.g. EMAIL_URL=smtp+tls://user:pw@host:587. With DEBUG on, unset, it is
+# printed to the console. With DEBUG off, unset, nothing is sent and the log says only that an
+# email was not sent: printing it would put commenters' addresses and words in the server log.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+_email = (
+    environ.Env.email_url_config(EMAIL_URL)
+    if EMAIL_URL
+    else {"EMAIL_BACKEND": "comments.outbox.LogOnlyEmailBackend"}
+)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
@@ -140,6 +147,9 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or None
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Broadsheet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds to wait for the mail server at each step: emails are sent after the reader's or
+# moderator's change is saved, and one that does not go is retried later (comments/outbox.py).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=5.0)
 
 # --- Time and language --------------------------------------------------------------------
 
@@ -314,6 +324,11 @@ BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS = env.int("BROADSHEET_COMMENTS_CLOSE_AFTER_
 BROADSHEET_NOTIFY_POST_AUTHOR = env.bool("BROADSHEET_NOTIFY_POST_AUTHOR", default=True)
 # Extra addresses told about held comments, besides the Moderators group (comma-separated).
 BROADSHEET_MODERATOR_EMAILS = env.list("BROADSHEET_MODERATOR_EMAILS", default=[])
+# Attempts to send an email before the outbox gives up on it (retries wait a minute, then
+# twice as long each time, at most six hours: 12 attempts span about a day).
+BROADSHEET_EMAIL_MAX_ATTEMPTS = env.int("BROADSHEET_EMAIL_MAX_ATTEMPTS", default=12)
+# Sent (or given up) emails are deleted from the outbox after this many days.
+BROADSHEET_EMAIL_RETENTION_DAYS = env.int("BROADSHEET_EMAIL_RETENTION_DAYS", default=7)
 # The blog's public address, for links in emails, e.g. https://blog.example.org
 BROADSHEET_SITE_URL = env.str("BROADSHEET_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -158,3 +158,22 @@ def akismet_standin(settings):
         settings.AKISMET_API_URL = standin.url
         settings.AKISMET_TIMEOUT = 0.5
         yield standin
+
+
+@pytest.fixture
+def smtp_standin(settings):
+    """A local mail server (tests/smtp_standin.py) that Django's SMTP backend sends to, with a
+    short EMAIL_TIMEOUT; requests start with no pause left over from another test."""
+    from comments import outbox
+    from tests.smtp_standin import SMTPStandIn
+
+    with SMTPStandIn() as standin:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = standin.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 1
+        outbox.resume()
+        yield standin
+    outbox.resume()

@@ -1,6 +1,6 @@
 """Email about comments, sent once the comment is saved: moderators hear of held comments,
-the post's author of new approved ones, and readers who asked of follow-up comments, with a
-one-click unsubscribe link."""
+the post's author of new approved ones, and readers who asked of follow-up comments, with an
+unsubscribe link (a page with a button, and RFC 8058's one-click POST for mail programs)."""
 
 import re
 from urllib.parse import urlsplit
@@ -215,15 +215,27 @@ def follow_up(post, send, mailoutbox):
     return mail
 
 
-def test_the_unsubscribe_link_works_with_one_click_and_stops_the_emails(
+def test_opening_the_unsubscribe_link_asks_and_only_the_button_unsubscribes(
     post, follow_up, send, mailoutbox
 ):
-    page = Client().get(path_of(link(follow_up, "Stop these emails with one click:")))
+    reader = Client(enforce_csrf_checks=True)
+    # What a mail scanner does: open every link in the email. Nothing changes.
+    page = reader.get(path_of(link(follow_up, "Stop these emails:")))
 
     assert page.status_code == 200
-    assert "You are unsubscribed" in text(page)
+    assert "Stop emails about new comments?" in text(page)
     assert "Ferry timetable" in text(page)
     send(post, "And now it is 8:45.", **CY)
+    assert len(mail_to(mailoutbox, "bob@example.org")) == 1  # still subscribed
+    mailoutbox.clear()
+
+    button = re.search(r'<form method="post" action="([^"]+)">', text(page))[1]
+    done = reader.post(button)
+
+    assert done.status_code == 200
+    assert "You are unsubscribed" in text(done)
+    assert "Ferry timetable" in text(done)
+    send(post, "And now it is 9:00.", **CY)
     assert mail_to(mailoutbox, "bob@example.org") == []
     assert mail_to(mailoutbox, AUTHOR_EMAIL) != []  # the post's author still hears
 
@@ -231,7 +243,7 @@ def test_the_unsubscribe_link_works_with_one_click_and_stops_the_emails(
 def test_mail_programs_can_unsubscribe_with_a_post(post, follow_up, send, mailoutbox):
     assert follow_up.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     address = follow_up.extra_headers["List-Unsubscribe"].strip("<>")
-    assert address == link(follow_up, "Stop these emails with one click:")
+    assert address == link(follow_up, "Stop these emails:")
 
     # A mail program has no CSRF token to send: the signed link is the credential.
     response = Client(enforce_csrf_checks=True).post(
@@ -239,18 +251,21 @@ def test_mail_programs_can_unsubscribe_with_a_post(post, follow_up, send, mailou
     )
 
     assert response.status_code == 200
+    assert "You are unsubscribed" in text(response)
     send(post, "And now it is 8:45.", **CY)
     assert mail_to(mailoutbox, "bob@example.org") == []
 
 
 def test_a_tampered_unsubscribe_link_gets_a_clear_error(post, follow_up, send, mailoutbox):
-    good = path_of(link(follow_up, "Stop these emails with one click:"))
+    good = path_of(link(follow_up, "Stop these emails:"))
     token = good.rstrip("/").rsplit("/", 1)[1]
     tampered = good.replace(token, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
 
-    response = Client().get(tampered)
+    opened = Client().get(tampered)
+    pressed = Client().post(tampered, {"List-Unsubscribe": "One-Click"})
 
-    assert response.status_code == 400
-    assert "This link does not work" in text(response)
+    for response in (opened, pressed):
+        assert response.status_code == 400
+        assert "This link does not work" in text(response)
     send(post, "And now it is 8:45.", **CY)
     assert len(mail_to(mailoutbox, "bob@example.org")) == 1  # still subscribed

@@ -72,6 +72,7 @@ def test_empty_trash_deletes_trash_older_than_its_retention_only(post, settings)
 def test_privacy_page_states_the_retention_and_screening_in_force(client, db, settings):
     settings.BROADSHEET_SPAM_RETENTION_DAYS = 12
     settings.BROADSHEET_TRASH_RETENTION_DAYS = 40
+    settings.BROADSHEET_EMAIL_RETENTION_DAYS = 9
     settings.AKISMET_API_KEY = ""
 
     def page():
@@ -83,5 +84,6 @@ def test_privacy_page_states_the_retention_and_screening_in_force(client, db, se
 
     assert "deleted 12 days after they were posted" in without_akismet
     assert "moved to the trash after 40 days" in without_akismet
+    assert "deleted 9 days after it was written" in without_akismet
     assert "not sent to any outside service" in without_akismet
     assert "Akismet" in with_akismet and "Automattic" in with_akismet
