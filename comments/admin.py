@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
@@ -86,34 +86,33 @@ class CommentAdmin(admin.ModelAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    def _moderate(self, request, queryset, act, done):
-        count = 0
-        # One transaction: the emails of the whole selection go after it, over one connection.
-        with transaction.atomic():
-            for comment in queryset.select_related("post"):
-                getattr(comment, act)(by=request.user)
-                count += 1
+    def _moderate(self, request, queryset, status, done):
+        # One act for the whole selection; its emails go after it, over one connection.
+        count = len(queryset.moderate(status, by=request.user))
         self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {done}.")
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve(self, request, queryset):
-        self._moderate(request, queryset, "approve", "approved")
+        self._moderate(request, queryset, Comment.Status.APPROVED, "approved")
 
     @admin.action(description="Unapprove (back to pending)", permissions=["change"])
     def unapprove(self, request, queryset):
-        self._moderate(request, queryset, "unapprove", "moved back to pending")
+        self._moderate(request, queryset, Comment.Status.PENDING, "moved back to pending")
 
     @admin.action(description="Mark as spam", permissions=["change"])
     def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, "mark_spam", "marked as spam")
+        self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
 
     @admin.action(description="Not spam (back to pending)", permissions=["change"])
     def mark_not_spam(self, request, queryset):
-        self._moderate(request, queryset, "mark_not_spam", "moved out of spam to pending")
+        self._moderate(
+            request, queryset.filter(status=Comment.Status.SPAM), Comment.Status.PENDING,
+            "moved out of spam to pending",
+        )
 
     @admin.action(description="Move to trash", permissions=["change"])
     def move_to_trash(self, request, queryset):
-        self._moderate(request, queryset, "move_to_trash", "moved to the trash")
+        self._moderate(request, queryset, Comment.Status.TRASH, "moved to the trash")
 
 
 @admin.register(ScreeningRule)

@@ -29,6 +29,40 @@ class CommentQuerySet(models.QuerySet):
             .order_by("submitted_at", "id")
         )
 
+    def moderate(self, status, by=None):
+        """Move these comments to `status`, recording who did it: the one door for every
+        moderation act (admin actions and change form, views, commands), one comment or a
+        thousand. In bulk: the rows are locked and rewritten in a few queries, the articles
+        rendered again, the screening trained in one batch, newly approved comments
+        announced, and the cached pages of their posts replaced. Returns the comments
+        that moved."""
+        from comments import notifications, screening
+
+        with transaction.atomic():
+            comments = list(
+                self.exclude(status=status)
+                .select_related("post__author")
+                .select_for_update(of=("self",))
+                .order_by("pk")
+            )
+            if not comments:
+                return []
+            previous = {comment.pk: comment.status for comment in comments}
+            now = timezone.now()
+            for comment in comments:
+                comment.status = status
+                comment.status_changed_by = by
+                comment.status_changed_at = now
+                comment.html = render_article(comment, comment.post.author_id)
+            Comment.objects.bulk_update(
+                comments, ["status", "status_changed_by", "status_changed_at", "html"],
+                batch_size=500,
+            )  # fmt: skip
+            screening.learn_many(comments, previous)
+            if status == Comment.Status.APPROVED:
+                notifications.comments_approved(comments)
+        return comments
+
     def awaiting_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
@@ -232,12 +266,7 @@ class Comment(models.Model):
         `held_ids`: the reader's own held comments, which are part of their thread."""
         from comments.threads import Outline
 
-        rows = Comment.objects.visible_on(self.post, held_ids).values_list(
-            "id", "parent_id", "status"
-        )
-        outline = Outline.of(list(rows), settings.BROADSHEET_COMMENTS_PER_PAGE)
-        page = outline.page_of(self.pk) or 1
-        return f"{self.post.comment_page_url(page)}#comment-{self.pk}"
+        return Outline.of_post(self.post, held_ids).url_of(self)
 
     @property
     def body_html_safe(self):
@@ -273,21 +302,12 @@ class Comment(models.Model):
         self.moderate(self.Status.TRASH, by)
 
     def moderate(self, status, by=None):
-        """Move the comment to `status`, recording who did it; learn from the decision and
-        announce a newly approved comment (its emails go once the change is committed)."""
-        from comments import notifications, screening
-
-        previous = self.status
-        if status == previous:
-            return
-        with transaction.atomic():
-            self.status = status
-            self.status_changed_by = by
-            self.status_changed_at = timezone.now()
-            self.save(update_fields=["status", "status_changed_by", "status_changed_at"])
-            screening.learn(self, previous_status=previous)
-            if status == self.Status.APPROVED and not self.announced:
-                notifications.comment_approved(self)
+        """Move this comment to `status` (through CommentQuerySet.moderate, the one door)."""
+        moved = Comment.objects.filter(pk=self.pk).moderate(status, by)
+        if moved:
+            for field in ("status", "status_changed_by_id", "status_changed_at", "html",
+                          "trained_as", "announced"):  # fmt: skip
+                setattr(self, field, getattr(moved[0], field))
 
 
 class ScreeningRuleQuerySet(models.QuerySet):
@@ -415,15 +435,9 @@ class OutgoingEmailQuerySet(models.QuerySet):
     def queue(self, *, to, subject, body, headers=None, comment=None):
         """Write an email to the outbox. Called inside the transaction of the event it tells
         of, so the email exists exactly when the event does; comments/outbox.py sends it."""
-        from comments.markup import one_line
-
-        return self.create(
-            recipients=list(to),
-            subject=one_line(subject),
-            body=body,
-            headers=headers or {},
-            comment=comment,
-        )
+        email = OutgoingEmail.build(comment, to, subject, body, headers)
+        email.save()
+        return email
 
     def due(self):
         """Emails waiting to be sent whose time has come: new ones first, then retries."""
@@ -513,6 +527,19 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @classmethod
+    def build(cls, comment, to, subject, body, headers=None):
+        """An unsaved email about `comment`, its subject one clean line."""
+        from comments.markup import one_line
+
+        return cls(
+            recipients=list(to),
+            subject=one_line(subject),
+            body=body,
+            headers=headers or {},
+            comment=comment,
+        )
 
     def message(self, connection=None):
         from django.core.mail import EmailMessage

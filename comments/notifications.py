@@ -61,53 +61,62 @@ def comment_held(comment):
 
 def comment_approved(comment):
     """Announce a newly approved comment once: to the post's author, then to subscribers."""
-    from comments.models import Comment
+    comments_approved([comment])
 
-    claimed = Comment.objects.filter(pk=comment.pk, announced=False).update(announced=True)
-    if not claimed:
-        return  # already announced (approved, unapproved, approved again)
-    comment.announced = True
-    post = comment.post
-    author = post.author
-    if (
-        settings.BROADSHEET_NOTIFY_POST_AUTHOR
-        and author.email
-        and comment.user_id != author.pk
-        and comment.author_email.lower() != author.email.lower()
-    ):
-        send(
-            comment,
-            to=[author.email],
-            subject=f"[{site_title()}] New comment on “{post.title}”",
-            body=render_to_string(
-                "comments/email/new_comment.txt",
-                {
-                    **about(comment),
-                    "comment_url": absolute(comment.get_absolute_url()),
-                    "admin_url": absolute(comment.get_admin_url()),
-                },
-            ),
+
+def comments_approved(comments):
+    """Announce newly approved comments, each once, in a few queries however many: the
+    claim, then per post its comment pages and its subscribers, then the emails in one
+    insert. Called with the comments' rows locked, in the moderation's transaction."""
+    from comments.models import Comment, OutgoingEmail
+    from comments.threads import Outline
+
+    fresh = [comment for comment in comments if not comment.announced]
+    claimed = set(
+        Comment.objects.filter(pk__in=[c.pk for c in fresh], announced=False).values_list(
+            "pk", flat=True
         )
-    for email in subscribers(comment):
-        token = unsubscribe_token(email, post)
-        unsubscribe_url = absolute(reverse("comments:unsubscribe", args=[token]))
-        send(
-            comment,
-            to=[email],
-            subject=f"[{site_title()}] New comment on “{post.title}”",
-            body=render_to_string(
-                "comments/email/follow_up.txt",
-                {
-                    **about(comment),
-                    "comment_url": absolute(comment.get_absolute_url()),
-                    "unsubscribe_url": unsubscribe_url,
-                },
-            ),
-            headers={
+    )
+    fresh = [comment for comment in fresh if comment.pk in claimed]
+    if not fresh:
+        return  # already announced (approved, unapproved, approved again)
+    Comment.objects.filter(pk__in=claimed).update(announced=True)
+    emails, outlines, followers = [], {}, {}
+    for comment in fresh:
+        comment.announced = True
+        post = comment.post
+        if post.pk not in outlines:
+            outlines[post.pk] = Outline.of_post(post)
+            followers[post.pk] = _followers(post)
+        comment_url = absolute(outlines[post.pk].url_of(comment))
+        context = {**about(comment), "comment_url": comment_url}
+        subject = f"[{site_title()}] New comment on “{post.title}”"
+        author = post.author
+        if (
+            settings.BROADSHEET_NOTIFY_POST_AUTHOR
+            and author.email
+            and comment.user_id != author.pk
+            and comment.author_email.lower() != author.email.lower()
+        ):
+            body = render_to_string(
+                "comments/email/new_comment.txt",
+                {**context, "admin_url": absolute(comment.get_admin_url())},
+            )
+            emails.append(OutgoingEmail.build(comment, [author.email], subject, body))
+        for email in _others(followers[post.pk], comment):
+            token = unsubscribe_token(email, post)
+            unsubscribe_url = absolute(reverse("comments:unsubscribe", args=[token]))
+            body = render_to_string(
+                "comments/email/follow_up.txt", {**context, "unsubscribe_url": unsubscribe_url}
+            )
+            headers = {
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
-        )
+            }
+            emails.append(OutgoingEmail.build(comment, [email], subject, body, headers))
+    if emails:
+        OutgoingEmail.objects.bulk_create(emails)
+        outbox.deliver_after_commit()
 
 
 def send(comment, *, to, subject, body, headers=None):
@@ -134,16 +143,23 @@ def about(comment):
 
 def subscribers(comment):
     """Addresses that asked for follow-ups on this post, other than the new comment's writer."""
+    return _others(_followers(comment.post), comment)
+
+
+def _followers(post):
+    """(comment id, email) of every approved comment on `post` that asked for follow-ups."""
     from comments.models import Comment
 
-    emails = (
+    return list(
         Comment.objects.approved()
-        .filter(post_id=comment.post_id, notify_replies=True)
+        .filter(post_id=post.pk, notify_replies=True)
         .exclude(author_email="")
-        .exclude(pk=comment.pk)
-        .values_list("author_email", flat=True)
+        .values_list("pk", "author_email")
     )
-    unique = {email.lower(): email for email in emails}
+
+
+def _others(followers, comment):
+    unique = {email.lower(): email for pk, email in followers if pk != comment.pk}
     unique.pop(comment.author_email.lower(), None)
     return sorted(unique.values())
 

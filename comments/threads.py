@@ -95,6 +95,21 @@ class Outline:
     per_page: int
 
     @classmethod
+    def of_post(cls, post, held_ids=()):
+        """The outline of `post`'s thread as a reader sees it (one query)."""
+        from django.conf import settings
+
+        from comments.models import Comment
+
+        rows = Comment.objects.visible_on(post, held_ids).values_list("id", "parent_id", "status")
+        return cls.of(list(rows), settings.BROADSHEET_COMMENTS_PER_PAGE)
+
+    def url_of(self, comment):
+        """Where a reader finds `comment`: its post's comment page, and its anchor."""
+        page = self.page_of(comment.pk) or 1
+        return f"{comment.post.comment_page_url(page)}#comment-{comment.pk}"
+
+    @classmethod
     def of(cls, rows, per_page):
         """`rows`: (id, parent_id, status), oldest first."""
         ids = {pk for pk, _, _ in rows}

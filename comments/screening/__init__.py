@@ -4,7 +4,7 @@ The comment view calls `screen(submission)` explicitly and saves the comment wit
 verdict it returns. Moderators' decisions come back through `learn(comment, ...)`.
 """
 
-from comments.screening.pipeline import learn, screen
+from comments.screening.pipeline import learn, learn_many, screen
 from comments.screening.submission import Submission, Verdict
 
-__all__ = ["Submission", "Verdict", "learn", "screen"]
+__all__ = ["Submission", "Verdict", "learn", "learn_many", "screen"]

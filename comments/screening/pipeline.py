@@ -89,7 +89,15 @@ def _is_first_comment(submission):
 def learn(comment, previous_status):
     """Let every learning check learn from a moderator moving `comment` out of
     `previous_status` (into `comment.status`)."""
+    learn_many([comment], {comment.pk: previous_status})
+
+
+def learn_many(comments, previous_statuses):
+    """`learn`, for many comments moderated at once (`previous_statuses`: by comment id).
+    A check with `learn_many` learns from them in one batch."""
     for check in checks():
-        learn_from = getattr(check, "learn", None)
-        if learn_from is not None:
-            learn_from(comment, previous_status)
+        if hasattr(check, "learn_many"):
+            check.learn_many(comments, previous_statuses)
+        elif hasattr(check, "learn"):
+            for comment in comments:
+                check.learn(comment, previous_statuses[comment.pk])

@@ -48,32 +48,46 @@ class Classifier:
                       classifier_score=p)  # fmt: skip
 
     def learn(self, comment, previous_status):
-        """Train on a moderator's decision. Approved trains ham and spam trains spam; a
+        self.learn_many([comment], {comment.pk: previous_status})
+
+    def learn_many(self, comments, previous_statuses):
+        """Train on moderators' decisions. Approved trains ham and spam trains spam; a
         reversal takes the comment out of the old class and into the new one. Back to
         pending (unapprove, "not spam") takes it out of both: the moderator withdrew the
-        decision. Trash keeps what it was trained as: trashing is tidying, not a verdict."""
+        decision. Trash keeps what it was trained as: trashing is tidying, not a verdict.
+        One batch per class, whatever the number of comments."""
         from comments.models import Comment
 
-        target = {
+        targets = {
             Comment.Status.APPROVED: bayes.HAM,
             Comment.Status.SPAM: bayes.SPAM,
             Comment.Status.PENDING: "",
-        }.get(comment.status)
-        if target is None:
+        }
+        wanted = {c.pk: targets[c.status] for c in comments if c.status in targets}
+        if not wanted:
             return
         with transaction.atomic():
-            # Read under a row lock, so two moderators acting at once cannot count twice.
-            trained_as = (
+            # Read under row locks, so two moderators acting at once cannot count twice.
+            trained = dict(
                 Comment.objects.select_for_update()
-                .filter(pk=comment.pk)
-                .values_list("trained_as", flat=True)
-                .first()
+                .filter(pk__in=list(wanted))
+                .values_list("pk", "trained_as")
             )
-            if trained_as is None or trained_as == target:
-                return
-            if trained_as:
-                bayes.train([comment], trained_as, own=True, untrain=True)
-            if target:
-                bayes.train([comment], target, own=True)
-            Comment.objects.filter(pk=comment.pk).update(trained_as=target)
-            comment.trained_as = target
+            untrain, train, moved = {}, {}, {}
+            for comment in comments:
+                was, target = trained.get(comment.pk), wanted.get(comment.pk)
+                if was is None or target is None or was == target:
+                    continue
+                if was:
+                    untrain.setdefault(was, []).append(comment)
+                if target:
+                    train.setdefault(target, []).append(comment)
+                moved.setdefault(target, []).append(comment)
+            for label, group in untrain.items():
+                bayes.train(group, label, own=True, untrain=True)
+            for label, group in train.items():
+                bayes.train(group, label, own=True)
+            for target, group in moved.items():
+                Comment.objects.filter(pk__in=[c.pk for c in group]).update(trained_as=target)
+                for comment in group:
+                    comment.trained_as = target
