@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from blog.ids import parse_id
 from blog.proxies import client_ip
 from comments.models import Comment
 from comments.screening import Submission
@@ -20,7 +21,8 @@ class CommentForm(forms.Form):
         label="Website", max_length=200, required=False, assume_scheme="https"
     )
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 8}))
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Read with parse_id in clean_parent: IntegerField's int() takes "١٢" for 12.
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
     remember = forms.BooleanField(
         label="Save my name, email and website in this browser for the next time I comment.",
         required=False,
@@ -73,13 +75,16 @@ class CommentForm(forms.Form):
     def clean_parent(self):
         """A reply must answer an approved comment on this same post. A reply to a comment
         at the deepest level attaches beside it, at that level."""
-        parent_id = self.cleaned_data.get("parent")
-        if not parent_id:
+        sent = self.cleaned_data.get("parent")
+        if not sent:
             return None
+        parent_id = parse_id(sent)
         parent = (
             Comment.objects.filter(pk=parent_id, post=self.post)
             .select_related("parent")
             .first()
+            if parent_id is not None
+            else None
         )
         if parent is None or not parent.is_approved:
             raise forms.ValidationError(

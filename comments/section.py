@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 
+from blog.ids import parse_id
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.threads import build_thread
@@ -18,7 +19,8 @@ ONE_YEAR = 365 * 24 * 3600
 def held_comment_ids(request):
     """Ids of this reader's own comments that wait for a moderator (from a signed cookie)."""
     value = request.get_signed_cookie(HELD_COOKIE, default="", salt=HELD_COOKIE_SALT)
-    return [int(part) for part in value.split(",") if part.isdigit()]
+    ids = (parse_id(part) for part in value.split(",")[:HELD_COOKIE_MAX_IDS])
+    return [comment_id for comment_id in ids if comment_id is not None]
 
 
 def remember_held_comment(request, response, comment):
@@ -94,7 +96,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text=""):
 
 
 def _reply_target(thread, comment_id):
-    node = thread.by_id.get(int(comment_id)) if comment_id.isdigit() else None
+    node = thread.by_id.get(parse_id(comment_id))
     if node and node.comment.is_approved:
         return node.comment
     return None
