@@ -3,6 +3,7 @@ from django.conf import settings
 
 from blog.ids import parse_id
 from blog.proxies import client_ip
+from comments.markup import validate_author_url
 from comments.models import Comment
 from comments.screening import Submission
 from comments.screening.checks.timestamp import make_form_token
@@ -60,6 +61,8 @@ class CommentForm(forms.Form):
         self.fields["author_url"].error_messages["invalid"] = (
             "That does not look like a web address (try https://…)."
         )
+        # The comment's own rule (http or https only) in place of URLField's, which takes ftp.
+        self.fields["author_url"].validators = [validate_author_url]
         if not self.is_bound:
             self.initial.setdefault("token", make_form_token(post))
 
@@ -114,7 +117,7 @@ class CommentForm(forms.Form):
 
     def save(self, submission, verdict):
         """Create the comment with the screening's verdict."""
-        return Comment.objects.create(
+        return Comment.objects.create_from(
             post=self.post,
             parent=submission.parent,
             author_name=submission.author_name,

@@ -1,16 +1,61 @@
+import ipaddress
+import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from blog import caching
-from comments.markup import render_article, render_comment
+from comments.markup import render_article, render_comment, validate_author_url
+
+# Control characters have no place in what a commenter writes, and PostgreSQL refuses NUL.
+# Line breaks and tabs stay in the text of a comment.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The marks that reorder text: a name with one turns the rest of a line (or of an email
+# subject) around.
+_REORDERING = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class CommentQuerySet(models.QuerySet):
+    def create_from(
+        self, *, post, body, parent=None, author_name="", author_email="", author_url="",
+        ip_address=None, user_agent="", **decided,
+    ):  # fmt: skip
+        """The one way a comment is created from what came from outside: a reader's form,
+        a WordPress import, the demo. Every door gets the same cleaning:
+
+        - the body has no control characters and is not empty (else ValidationError);
+        - the name is one line of at most 100 characters;
+        - an email that is not valid, or a website that is not a valid http(s) address,
+          is dropped (a form says so to its writer before it gets here);
+        - a reply answers a comment on the same post (else ValidationError);
+        - an IP address that is not one is dropped, a browser name is cut to 500.
+
+        `decided` are the blog's own fields (status, verdict, submitted_at, user, …)."""
+        body = _CONTROL.sub("", body)
+        if not body.strip():
+            raise ValidationError({"body": "A comment needs some text."})
+        if parent is not None and parent.post_id != post.pk:
+            raise ValidationError({"parent": "A reply must answer a comment on the same post."})
+        comment = Comment(
+            post=post,
+            parent=parent,
+            body=body,
+            author_name=_one_line(author_name)[:100],
+            author_email=_valid_email(author_email),
+            author_url=_valid_author_url(author_url),
+            ip_address=_valid_ip(ip_address),
+            user_agent=_one_line(user_agent)[:500],
+            **decided,
+        )
+        comment.save()
+        return comment
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -99,7 +144,9 @@ class Comment(models.Model):
 
     author_name = models.CharField("name", max_length=100, blank=True)
     author_email = models.EmailField("email", max_length=254, blank=True)
-    author_url = models.URLField("website", max_length=200, blank=True)
+    author_url = models.URLField(
+        "website", max_length=200, blank=True, validators=[validate_author_url]
+    )
     body = models.TextField()
     body_html = models.TextField(editable=False, default="")
     # The whole <article> as the thread shows it (comments/markup.py), rendered on save.
@@ -175,7 +222,7 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "spam", "trash"]),
                 name="comment_status_is_known",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -270,6 +317,35 @@ class Comment(models.Model):
             screening.learn(self, previous_status=previous)
         if status == self.Status.APPROVED and not self.announced:
             transaction.on_commit(lambda: notifications.comment_approved(self))
+
+
+def _one_line(text):
+    """`text` on one line: control characters and reordering marks removed, line breaks and
+    runs of spaces made one space."""
+    return " ".join(_REORDERING.sub("", _CONTROL.sub("", text or "")).split())
+
+
+def _valid_email(address):
+    return _valid_or_empty((address or "").strip().lower(), validate_email, 254)
+
+
+def _valid_author_url(url):
+    return _valid_or_empty((url or "").strip(), validate_author_url, 200)
+
+
+def _valid_or_empty(value, validate, max_length):
+    try:
+        validate(value)
+    except ValidationError:
+        return ""
+    return value if len(value) <= max_length else ""
+
+
+def _valid_ip(address):
+    try:
+        return str(ipaddress.ip_address(str(address).strip())) if address else None
+    except ValueError:
+        return None
 
 
 class ScreeningRuleQuerySet(models.QuerySet):

@@ -1,7 +1,10 @@
 """Plain text taken from HTML (excerpts, word counts, search snippets, imported titles) is
 what a browser would show, whatever the HTML: "<![" once crashed an import and the admin."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -10,6 +13,7 @@ from hypothesis import strategies as st
 from blog.html import plain_text
 from blog.models import Post
 from tests.test_admin_posts import add_form_data
+from tests.wxr_files import OLD_BLOG
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +35,23 @@ def test_an_excerpt_starting_with_a_marked_section_saves_in_the_admin(client, ed
     post = Post.objects.get(slug="written-in-the-admin")
     assert "is on Tuesday." in post.summary
     assert "<![" not in client.get("/").content.decode().split("<main", 1)[1]
+
+
+def test_an_import_with_marked_sections_in_titles_and_excerpts_goes_in(tmp_path):
+    text = OLD_BLOG.read_text()
+    text = text.replace("<![CDATA[The pothole on Mill Lane]]>",
+                        "<![CDATA[<![x]>The pothole <i>on</i> Mill Lane]]>")
+    text = text.replace('<![CDATA[The pothole has been "scheduled" since October.]]>',
+                        "<![CDATA[<![ ]>Scheduled <b>since</b> October.]]>")  # fmt: skip
+    export = tmp_path / "marked.xml"
+    export.write_text(text)
+
+    call_command("import_wxr", str(export), stdout=StringIO())
+
+    post = Post.objects.get(wordpress_id=101)
+    assert post.title == "The pothole on Mill Lane"
+    assert post.excerpt == "Scheduled since October."
+    assert post.summary == "Scheduled since October."
 
 
 def test_plain_text_is_what_a_browser_shows():
