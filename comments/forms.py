@@ -116,7 +116,8 @@ class CommentForm(forms.Form):
         )
 
     def save(self, submission, verdict):
-        """Create the comment with the screening's verdict."""
+        """Create the comment with the screening's verdict. Raises AlreadySent when these
+        words were sent from this same form before (a double click)."""
         return Comment.objects.create_from(
             post=self.post,
             parent=submission.parent,
@@ -127,6 +128,7 @@ class CommentForm(forms.Form):
             ip_address=submission.ip_address,
             user_agent=submission.user_agent,
             user=submission.user,
+            form_nonce=submission.form_nonce,
             notify_replies=self.cleaned_data.get("notify_replies", False),
             status=verdict.comment_status,
             verdict=verdict.action.value,

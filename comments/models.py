@@ -1,3 +1,4 @@
+import hashlib
 import ipaddress
 import re
 from datetime import timedelta
@@ -5,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +22,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _REORDERING = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+class AlreadySent(Exception):
+    """The form that would make this comment was sent before: `comment` is the one it made."""
+
+    def __init__(self, comment):
+        super().__init__(f"form already sent: comment {comment.pk}")
+        self.comment = comment
+
+
 class CommentQuerySet(models.QuerySet):
     def create_from(
         self, *, post, body, parent=None, author_name="", author_email="", author_url="",
-        ip_address=None, user_agent="", **decided,
+        ip_address=None, user_agent="", form_nonce="", **decided,
     ):  # fmt: skip
         """The one way a comment is created from what came from outside: a reader's form,
         a WordPress import, the demo. Every door gets the same cleaning:
@@ -36,7 +45,9 @@ class CommentQuerySet(models.QuerySet):
         - a reply answers a comment on the same post (else ValidationError);
         - an IP address that is not one is dropped, a browser name is cut to 500.
 
-        `decided` are the blog's own fields (status, verdict, submitted_at, user, …)."""
+        `decided` are the blog's own fields (status, verdict, submitted_at, user, …).
+        `form_nonce` is the comment form's one-time number: the same words sent twice from
+        one form raise AlreadySent with the comment they made the first time."""
         body = _CONTROL.sub("", body)
         if not body.strip():
             raise ValidationError({"body": "A comment needs some text."})
@@ -53,8 +64,29 @@ class CommentQuerySet(models.QuerySet):
             user_agent=_one_line(user_agent)[:500],
             **decided,
         )
-        comment.save()
+        comment.form_key = _form_key(form_nonce, post, author_name, author_email, body)
+        if not comment.form_key:
+            comment.save()
+            return comment
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            # Sent twice at once: the other request saved it first (the unique constraint).
+            earlier = self.filter(form_key=comment.form_key).first()
+            if earlier is None:
+                raise
+            raise AlreadySent(earlier) from None
         return comment
+
+    def sent_before(self, submission):
+        """The comment these same words, sent from this same form, made before (a double
+        click, a reload), or None."""
+        key = _form_key(
+            submission.form_nonce, submission.post, submission.author_name,
+            submission.author_email, submission.body,
+        )  # fmt: skip
+        return self.filter(form_key=key).first() if key else None
 
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
@@ -208,6 +240,10 @@ class Comment(models.Model):
     )  # fmt: skip
     # Set once the approval emails (post author, subscribers) have gone out.
     announced = models.BooleanField(default=False, editable=False)
+    # The form's one-time number and what was written in it, hashed (_form_key): the same
+    # form sent twice (a double click) finds the comment it made instead of making another.
+    # The words count too: a page cached for every reader gives them all one form.
+    form_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -222,6 +258,9 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "spam", "trash"]),
                 name="comment_status_is_known",
+            ),
+            models.UniqueConstraint(
+                fields=["form_key"], condition=~Q(form_key=""), name="comment_form_sent_once"
             ),
         ]
 
@@ -317,6 +356,16 @@ class Comment(models.Model):
             screening.learn(self, previous_status=previous)
         if status == self.Status.APPROVED and not self.announced:
             transaction.on_commit(lambda: notifications.comment_approved(self))
+
+
+def _form_key(form_nonce, post, author_name, author_email, body):
+    """What identifies one sending of one comment: the form's one-time number, the post,
+    and the name, email and text as they are stored. "" without a one-time number."""
+    if not form_nonce:
+        return ""
+    sent = [form_nonce, str(post.pk), _one_line(author_name)[:100], _valid_email(author_email),
+            _CONTROL.sub("", body)]  # fmt: skip
+    return hashlib.sha256("\x00".join(sent).encode()).hexdigest()
 
 
 def _one_line(text):
