@@ -4,7 +4,7 @@ from django.conf import settings
 from blog.ids import parse_id
 from blog.proxies import client_ip
 from comments.markup import validate_author_url
-from comments.models import Comment
+from comments.models import Comment, writable_text
 from comments.screening import Submission
 from comments.screening.checks.timestamp import make_form_token
 
@@ -70,8 +70,9 @@ class CommentForm(forms.Form):
         return self.cleaned_data["author_email"].strip().lower()
 
     def clean_body(self):
+        # Judged as Comment.objects.create_from will store it: "\x1b" alone is no comment.
         body = self.cleaned_data["body"]
-        if not body.strip():
+        if not writable_text(body).strip():
             raise forms.ValidationError("Please write a comment.")
         return body
 

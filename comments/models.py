@@ -48,7 +48,7 @@ class CommentQuerySet(models.QuerySet):
         `decided` are the blog's own fields (status, verdict, submitted_at, user, …).
         `form_nonce` is the comment form's one-time number: the same words sent twice from
         one form raise AlreadySent with the comment they made the first time."""
-        body = _CONTROL.sub("", body)
+        body = writable_text(body)
         if not body.strip():
             raise ValidationError({"body": "A comment needs some text."})
         if parent is not None and parent.post_id != post.pk:
@@ -364,14 +364,19 @@ def _form_key(form_nonce, post, author_name, author_email, body):
     if not form_nonce:
         return ""
     sent = [form_nonce, str(post.pk), _one_line(author_name)[:100], _valid_email(author_email),
-            _CONTROL.sub("", body)]  # fmt: skip
+            writable_text(body)]  # fmt: skip
     return hashlib.sha256("\x00".join(sent).encode()).hexdigest()
+
+
+def writable_text(text):
+    """A comment's text as it is stored: without control characters (line breaks stay)."""
+    return _CONTROL.sub("", text or "")
 
 
 def _one_line(text):
     """`text` on one line: control characters and reordering marks removed, line breaks and
     runs of spaces made one space."""
-    return " ".join(_REORDERING.sub("", _CONTROL.sub("", text or "")).split())
+    return " ".join(_REORDERING.sub("", writable_text(text)).split())
 
 
 def _valid_email(address):
