@@ -2,11 +2,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from blog import caching, images
 from blog.html import count_words, render_markdown, summarize
@@ -552,6 +554,12 @@ class LegacyRedirect(models.Model):
     def __str__(self):
         return f"{self.old_path} → {self.target_url() or '(unpublished)'}"
 
+    def clean(self):
+        if self.url and not _is_redirect_target(self.url):
+            raise ValidationError(
+                {"url": "Give a path on this site (/about/) or an http(s) address."}
+            )
+
     def target_url(self):
         """Where the old path leads now, or None while the target is not public."""
         if self.post_id:
@@ -559,4 +567,19 @@ class LegacyRedirect(models.Model):
         if self.page_id:
             published = self.page.status == Page.Status.PUBLISHED
             return self.page.get_absolute_url() if published else None
-        return self.url
+        # A target written before the rule in clean() (or by hand) is never followed.
+        return self.url if _is_redirect_target(self.url) else None
+
+
+def _is_redirect_target(url):
+    """A path on this site, or an http(s) address: nothing a browser would run."""
+    if url.startswith("/"):
+        # Not "//host" nor "/\\host", which browsers read as another site; no line breaks,
+        # which a Location header cannot carry.
+        readable = not any(ord(char) < 32 or ord(char) == 127 for char in url)
+        return readable and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True

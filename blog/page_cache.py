@@ -39,6 +39,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from blog import caching
+from blog.ids import parse_id
 from blog.models import Post
 
 # Cookies that make a page personal: a logged-in (or messaged) reader, a writer whose
@@ -124,8 +125,7 @@ class AnonymousPageCacheMiddleware:
             return False
         # Arbitrary query strings would let anyone fill the cache with copies.
         query = request.GET
-        return not query or (list(query) == ["page"] and query["page"].isascii()
-                             and query["page"].isdigit() and len(query["page"]) < 6)  # fmt: skip
+        return not query or (list(query) == ["page"] and parse_id(query["page"]) is not None)
 
     def _is_storable(self, request, response):
         if response.status_code != 200 or response.streaming or response.cookies:
@@ -139,8 +139,10 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _key(request):
-        path = request.get_full_path()
-        return f"page:{_release()}:{request.scheme}:{request.get_host()}:{path}"
+        # Hashed: a path can be long or hold characters some cache servers refuse in keys.
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+        return f"page:{_release()}:{digest}"
 
     # --- Stored copies ----------------------------------------------------------------------
 

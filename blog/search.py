@@ -9,7 +9,6 @@ Whatever the reader types is text to look for, never markup: snippets are escape
 piece and only our own <mark> tags are added.
 """
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,9 +16,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, TextField, Value, When
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from blog.html import plain_text
 from blog.models import Post, Tag
 
 # Longer queries are cut here: nobody types more, and it bounds the work a query costs.
@@ -173,7 +173,7 @@ def _words_pattern(query):
 
 
 def _plain_text(body_html):
-    return " ".join(html.unescape(strip_tags(body_html)).split())
+    return " ".join(plain_text(body_html).split())
 
 
 def _snippet(text, pattern):
@@ -212,7 +212,7 @@ def _highlight(text, pattern):
 
 def _from_headline(headline):
     """PostgreSQL's headline of the body HTML, as plain text with its matches marked."""
-    text = " ".join(html.unescape(strip_tags(headline)).split())
+    text = " ".join(plain_text(headline).split())
     pieces = _MARKED.split(text)  # the marked words are at the odd positions
     return mark_safe(
         "".join(

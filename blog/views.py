@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from blog import caching, page_cache
 from blog import search as post_search
+from blog.ids import parse_id
 from blog.models import Category, DonationLink, Page, Post, Tag
 from comments.section import comment_section
 
@@ -24,7 +25,7 @@ def home(request):
         .order_by("-sticky", "-publish_at", "-id")
     )
     paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE)
-    page = _page_or_404(paginator, request.GET.get("page", 1))
+    page = _page_or_404(paginator, request.GET.get("page", "1"))
     return render(request, "blog/home.html", {"page": page, "posts": page.object_list})
 
 
@@ -33,7 +34,8 @@ def _page_or_404(paginator, number):
 
     With `allow_empty_first_page=False`, a list with nothing in it is a 404 as well."""
     try:
-        return paginator.page(number)
+        # `?page=` is read like any other id: ASCII digits only.
+        return paginator.page(parse_id(number))
     except InvalidPage as error:
         raise Http404("No such page.") from error
 
@@ -74,7 +76,7 @@ def _post_list(request, posts, template, **context):
     """A page of `posts` (newest first, with their filing); no posts at all is a 404."""
     posts = posts.select_related("author", "featured_image").prefetch_related(*FILING)
     paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE, allow_empty_first_page=False)
-    page = _page_or_404(paginator, request.GET.get("page", 1))
+    page = _page_or_404(paginator, request.GET.get("page", "1"))
     return render(request, template, {"page": page, "posts": page.object_list, **context})
 
 
@@ -124,7 +126,7 @@ def search(request):
     context = {"query": query, "searchable": searchable, "page": None, "hits": []}
     if searchable:
         paginator = Paginator(post_search.matching_posts(query), settings.BROADSHEET_POSTS_PER_PAGE)
-        page = _page_or_404(paginator, request.GET.get("page", 1))
+        page = _page_or_404(paginator, request.GET.get("page", "1"))
         context.update(page=page, hits=post_search.hits(page.object_list, query))
     return render(request, "blog/search.html", context)
 

@@ -37,6 +37,11 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ["approve", "unapprove", "mark_spam", "mark_not_spam", "move_to_trash"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def has_add_permission(self, request):
+        # Comments come from readers and imports, through Comment.objects.create_from; the
+        # admin moderates and corrects them.
+        return False
+
     def get_ordering(self, request):
         # Pending first, then newest: the moderation queue is the top of the list. A column
         # header overrides it; in the spam folder, "Spam score" ascending puts the most

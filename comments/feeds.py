@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from blog.models import Post, SiteIdentity
+from comments.markup import linkable_url
 from comments.models import Comment
 
 
@@ -55,7 +56,7 @@ class LatestCommentsFeed(Feed):
         return comment.author_name or "Anonymous"
 
     def item_author_link(self, comment):
-        return comment.author_url or None
+        return linkable_url(comment.author_url) or None
 
 
 class LatestCommentsAtomFeed(LatestCommentsFeed):

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
 
+from blog.ids import parse_id
 from blog.proxies import client_ip
-from comments.models import Comment
+from comments.markup import validate_author_url
+from comments.models import Comment, writable_text
 from comments.screening import Submission
 from comments.screening.checks.timestamp import make_form_token
 
@@ -20,7 +22,8 @@ class CommentForm(forms.Form):
         label="Website", max_length=200, required=False, assume_scheme="https"
     )
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 8}))
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Read with parse_id in clean_parent: IntegerField's int() takes "١٢" for 12.
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
     remember = forms.BooleanField(
         label="Save my name, email and website in this browser for the next time I comment.",
         required=False,
@@ -58,6 +61,8 @@ class CommentForm(forms.Form):
         self.fields["author_url"].error_messages["invalid"] = (
             "That does not look like a web address (try https://…)."
         )
+        # The comment's own rule (http or https only) in place of URLField's, which takes ftp.
+        self.fields["author_url"].validators = [validate_author_url]
         if not self.is_bound:
             self.initial.setdefault("token", make_form_token(post))
 
@@ -65,21 +70,25 @@ class CommentForm(forms.Form):
         return self.cleaned_data["author_email"].strip().lower()
 
     def clean_body(self):
+        # Judged as Comment.objects.create_from will store it: "\x1b" alone is no comment.
         body = self.cleaned_data["body"]
-        if not body.strip():
+        if not writable_text(body).strip():
             raise forms.ValidationError("Please write a comment.")
         return body
 
     def clean_parent(self):
         """A reply must answer an approved comment on this same post. A reply to a comment
         at the deepest level attaches beside it, at that level."""
-        parent_id = self.cleaned_data.get("parent")
-        if not parent_id:
+        sent = self.cleaned_data.get("parent")
+        if not sent:
             return None
+        parent_id = parse_id(sent)
         parent = (
             Comment.objects.filter(pk=parent_id, post=self.post)
             .select_related("parent")
             .first()
+            if parent_id is not None
+            else None
         )
         if parent is None or not parent.is_approved:
             raise forms.ValidationError(
@@ -108,8 +117,9 @@ class CommentForm(forms.Form):
         )
 
     def save(self, submission, verdict):
-        """Create the comment with the screening's verdict."""
-        return Comment.objects.create(
+        """Create the comment with the screening's verdict. Raises AlreadySent when these
+        words were sent from this same form before (a double click)."""
+        return Comment.objects.create_from(
             post=self.post,
             parent=submission.parent,
             author_name=submission.author_name,
@@ -119,6 +129,7 @@ class CommentForm(forms.Form):
             ip_address=submission.ip_address,
             user_agent=submission.user_agent,
             user=submission.user,
+            form_nonce=submission.form_nonce,
             notify_replies=self.cleaned_data.get("notify_replies", False),
             status=verdict.comment_status,
             verdict=verdict.action.value,

@@ -13,9 +13,17 @@ whether replies are open are filled in per page, by plain string work.
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.template.loader import render_to_string
 
 from blog.html import ALLOWED_PROTOCOLS, add_link_rel, sanitize
+
+# A commenter's website becomes a link on the page: a valid http(s) address, never
+# javascript: or data:. The comment's field, the form and linkable_url all use it.
+validate_author_url = URLValidator(
+    schemes=["http", "https"], message="That does not look like a web address (try https://…)."
+)
 
 # Where the thread puts the comment's number, and where the Reply link starts (cut off
 # when the post no longer takes comments).
@@ -72,7 +80,11 @@ def linkable_url(url):
     """`url` if it is an http(s) address a page may link to; '' for anything else stored
     (javascript:, data:, an import's oddities), whatever wrote it."""
     url = (url or "").strip()
-    return url if url.lower().startswith(("http://", "https://")) else ""
+    try:
+        validate_author_url(url)
+    except ValidationError:
+        return ""
+    return url
 
 
 def _paragraphs(html):

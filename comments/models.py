@@ -1,16 +1,93 @@
+import hashlib
+import ipaddress
+import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from blog import caching
-from comments.markup import render_article, render_comment
+from comments.markup import render_article, render_comment, validate_author_url
+
+# Control characters have no place in what a commenter writes, and PostgreSQL refuses NUL.
+# Line breaks and tabs stay in the text of a comment.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The marks that reorder text: a name with one turns the rest of a line (or of an email
+# subject) around.
+_REORDERING = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class AlreadySent(Exception):
+    """The form that would make this comment was sent before: `comment` is the one it made."""
+
+    def __init__(self, comment):
+        super().__init__(f"form already sent: comment {comment.pk}")
+        self.comment = comment
 
 
 class CommentQuerySet(models.QuerySet):
+    def create_from(
+        self, *, post, body, parent=None, author_name="", author_email="", author_url="",
+        ip_address=None, user_agent="", form_nonce="", **decided,
+    ):  # fmt: skip
+        """The one way a comment is created from what came from outside: a reader's form,
+        a WordPress import, the demo. Every door gets the same cleaning:
+
+        - the body has no control characters and is not empty (else ValidationError);
+        - the name is one line of at most 100 characters;
+        - an email that is not valid, or a website that is not a valid http(s) address,
+          is dropped (a form says so to its writer before it gets here);
+        - a reply answers a comment on the same post (else ValidationError);
+        - an IP address that is not one is dropped, a browser name is cut to 500.
+
+        `decided` are the blog's own fields (status, verdict, submitted_at, user, …).
+        `form_nonce` is the comment form's one-time number: the same words sent twice from
+        one form raise AlreadySent with the comment they made the first time."""
+        body = writable_text(body)
+        if not body.strip():
+            raise ValidationError({"body": "A comment needs some text."})
+        if parent is not None and parent.post_id != post.pk:
+            raise ValidationError({"parent": "A reply must answer a comment on the same post."})
+        comment = Comment(
+            post=post,
+            parent=parent,
+            body=body,
+            author_name=_one_line(author_name)[:100],
+            author_email=_valid_email(author_email),
+            author_url=_valid_author_url(author_url),
+            ip_address=_valid_ip(ip_address),
+            user_agent=_one_line(user_agent)[:500],
+            **decided,
+        )
+        comment.form_key = _form_key(form_nonce, post, author_name, author_email, body)
+        if not comment.form_key:
+            comment.save()
+            return comment
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            # Sent twice at once: the other request saved it first (the unique constraint).
+            earlier = self.filter(form_key=comment.form_key).first()
+            if earlier is None:
+                raise
+            raise AlreadySent(earlier) from None
+        return comment
+
+    def sent_before(self, submission):
+        """The comment these same words, sent from this same form, made before (a double
+        click, a reload), or None."""
+        key = _form_key(
+            submission.form_nonce, submission.post, submission.author_name,
+            submission.author_email, submission.body,
+        )  # fmt: skip
+        return self.filter(form_key=key).first() if key else None
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -133,7 +210,9 @@ class Comment(models.Model):
 
     author_name = models.CharField("name", max_length=100, blank=True)
     author_email = models.EmailField("email", max_length=254, blank=True)
-    author_url = models.URLField("website", max_length=200, blank=True)
+    author_url = models.URLField(
+        "website", max_length=200, blank=True, validators=[validate_author_url]
+    )
     body = models.TextField()
     body_html = models.TextField(editable=False, default="")
     # The whole <article> as the thread shows it (comments/markup.py), rendered on save.
@@ -195,6 +274,10 @@ class Comment(models.Model):
     )  # fmt: skip
     # Set once the approval emails (post author, subscribers) have gone out.
     announced = models.BooleanField(default=False, editable=False)
+    # The form's one-time number and what was written in it, hashed (_form_key): the same
+    # form sent twice (a double click) finds the comment it made instead of making another.
+    # The words count too: a page cached for every reader gives them all one form.
+    form_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -209,7 +292,10 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "spam", "trash"]),
                 name="comment_status_is_known",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["form_key"], condition=~Q(form_key=""), name="comment_form_sent_once"
+            ),
         ]
 
     def __str__(self):
@@ -308,6 +394,50 @@ class Comment(models.Model):
             for field in ("status", "status_changed_by_id", "status_changed_at", "html",
                           "trained_as", "announced"):  # fmt: skip
                 setattr(self, field, getattr(moved[0], field))
+
+
+def _form_key(form_nonce, post, author_name, author_email, body):
+    """What identifies one sending of one comment: the form's one-time number, the post,
+    and the name, email and text as they are stored. "" without a one-time number."""
+    if not form_nonce:
+        return ""
+    sent = [form_nonce, str(post.pk), _one_line(author_name)[:100], _valid_email(author_email),
+            writable_text(body)]  # fmt: skip
+    return hashlib.sha256("\x00".join(sent).encode()).hexdigest()
+
+
+def writable_text(text):
+    """A comment's text as it is stored: without control characters (line breaks stay)."""
+    return _CONTROL.sub("", text or "")
+
+
+def _one_line(text):
+    """`text` on one line: control characters and reordering marks removed, line breaks and
+    runs of spaces made one space."""
+    return " ".join(_REORDERING.sub("", writable_text(text)).split())
+
+
+def _valid_email(address):
+    return _valid_or_empty((address or "").strip().lower(), validate_email, 254)
+
+
+def _valid_author_url(url):
+    return _valid_or_empty((url or "").strip(), validate_author_url, 200)
+
+
+def _valid_or_empty(value, validate, max_length):
+    try:
+        validate(value)
+    except ValidationError:
+        return ""
+    return value if len(value) <= max_length else ""
+
+
+def _valid_ip(address):
+    try:
+        return str(ipaddress.ip_address(str(address).strip())) if address else None
+    except ValueError:
+        return None
 
 
 class ScreeningRuleQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.http import Http404
 
+from blog.ids import parse_id
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.threads import Outline, build_thread
@@ -19,7 +20,8 @@ ONE_YEAR = 365 * 24 * 3600
 def held_comment_ids(request):
     """Ids of this reader's own comments that wait for a moderator (from a signed cookie)."""
     value = request.get_signed_cookie(HELD_COOKIE, default="", salt=HELD_COOKIE_SALT)
-    return [int(part) for part in value.split(",") if part.isdigit()]
+    ids = (parse_id(part) for part in value.split(",")[:HELD_COOKIE_MAX_IDS])
+    return [comment_id for comment_id in ids if comment_id is not None]
 
 
 def remember_held_comment(request, response, comment):
@@ -81,8 +83,8 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         settings.BROADSHEET_COMMENTS_PER_PAGE,
     )
     if page is None:
-        parent = str(form.data.get("parent", "")) if form is not None else ""
-        page = (outline.page_of(int(parent)) if parent.isdigit() else None) or 1
+        parent = parse_id(str(form.data.get("parent", ""))) if form is not None else None
+        page = (outline.page_of(parent) if parent else None) or 1
     if page > outline.page_count:
         raise Http404("No such page of comments.")
     if outline.page_count > 1:
@@ -117,7 +119,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
 
 
 def _reply_target(thread, comment_id):
-    node = thread.by_id.get(int(comment_id)) if comment_id.isdigit() else None
+    node = thread.by_id.get(parse_id(comment_id))
     if node and node.comment.is_approved:
         return node.comment
     return None

@@ -14,7 +14,7 @@ from blog.models import Post
 from blog.views import render_post
 from comments import notifications, screening
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import AlreadySent, Comment
 from comments.section import (
     held_comment_ids,
     remember_held_comment,
@@ -53,6 +53,9 @@ def post_comment(request, post_id):
         return render_post(request, post, form=form, status=400)
 
     submission = form.submission(request)
+    earlier = Comment.objects.sent_before(submission)
+    if earlier is not None:  # sent again (a double click, a reload): the first answer again
+        return _posted(request, form, earlier)
     verdict = screening.screen(submission)
     if verdict.is_rejected:
         return render_post(request, post, form=form, status=400, rejection=verdict.message)
@@ -61,17 +64,24 @@ def post_comment(request, post_id):
         with transaction.atomic():
             comment = form.save(submission, verdict)
             notifications.comment_posted(comment)  # its emails, sent after commit
+    except AlreadySent as sent:  # sent twice at once: the other request saved it
+        return _posted(request, form, sent.comment)
     except DatabaseError:
         logger.exception("Could not save a comment on post %s", post.pk)
         return render_post(request, post, form=form, status=503, rejection=SAVE_FAILED_MESSAGE)
+    return _posted(request, form, comment)
 
+
+def _posted(request, form, comment):
+    """Back to the post, at the comment, with a thank-you that says whether it waits."""
     held_ids = [] if comment.is_approved else [*held_comment_ids(request), comment.pk]
     response = redirect(comment.page_url(held_ids))
     update_remembered_commenter(response, form)
     if comment.is_approved:
         messages.success(request, "Thank you: your comment is published.")
     else:
-        remember_held_comment(request, response, comment)
+        if comment.pk not in held_comment_ids(request):  # not when the form is sent again
+            remember_held_comment(request, response, comment)
         messages.info(request, "Thank you: your comment is awaiting moderation.")
     return response
 

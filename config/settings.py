@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions read their cookie (PostgreSQL refuses NUL bytes): a cookie holding a
+    # control character is dropped.
+    "blog.middleware.ControlCharacterCookieMiddleware",
     # Compresses what the page cache below does not (pages for logged-in users, forms).
     "django.middleware.gzip.GZipMiddleware",
     # Whole pages for anonymous readers from the cache, before sessions, CSRF or a view run.
@@ -70,6 +73,9 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every answer (see "Security" below).
     "csp.middleware.CSPMiddleware",
     "blog.middleware.PermissionsPolicyMiddleware",
+    # A control character in the path is a 404 before a view or the legacy redirects below
+    # look it up (PostgreSQL refuses NUL bytes).
+    "blog.middleware.ControlCharacterPathMiddleware",
     # WordPress's ?p= / ?page_id= links, and old addresses that would be a 404 (blog/wxr/).
     "blog.middleware.LegacyRedirectMiddleware",
     # Last, as django-axes requires: answers a locked-out login with the lockout page.

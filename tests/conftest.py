@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from blog.models import Post
 from comments.models import Comment
@@ -17,6 +19,14 @@ from tests.commenting import ADA, BOB, CY, comment_url, reader_form
 pytest_plugins = ["tests.browser"]
 
 _serial = count(1)
+
+# Property-based tests make requests: no deadline on a shared machine, no example database
+# left in the working tree, few examples each (every test sets its own max_examples).
+hypothesis_settings.register_profile(
+    "broadsheet", deadline=None, database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)  # fmt: skip
+hypothesis_settings.load_profile("broadsheet")
 
 
 @pytest.fixture(autouse=True)

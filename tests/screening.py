@@ -38,3 +38,15 @@ def form_data(post, **fields):
     }
     data.update(fields)
     return data
+
+
+class AllAtOnce:
+    """A screening check that holds each comment until `barrier.parties` comments are being
+    screened at the same moment: simultaneous posts, made certain rather than likely."""
+
+    barrier = None
+
+    def __call__(self, submission):
+        if AllAtOnce.barrier is not None:
+            AllAtOnce.barrier.wait(timeout=20)
+        return None

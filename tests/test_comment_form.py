@@ -54,8 +54,10 @@ def test_a_held_comment_is_followed_by_a_thank_you_that_says_it_waits(client, po
          "That does not look like a web address (try https://…)."),
         ({"body": ""}, "Please write a comment."),
         ({"body": "  \n\n  "}, "Please write a comment."),
+        ({"body": "\x1b\x07"}, "Please write a comment."),
     ],
-    ids=["no name", "no email", "bad email", "bad url", "empty body", "blank body"],
+    ids=["no name", "no email", "bad email", "bad url", "empty body", "blank body",
+         "control characters only"],
 )  # fmt: skip
 def test_a_mistake_sends_the_form_back_with_everything_typed(
     client, post, write_comment, mistake, error

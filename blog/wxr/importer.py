@@ -9,7 +9,6 @@ and comments that were not here yet are added.
 """
 
 import html
-import ipaddress
 import re
 import shutil
 import time
@@ -20,13 +19,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from blog.html import render_markdown, sanitize
+from blog.html import plain_text, render_markdown, sanitize
+from blog.middleware import is_readable_path
 from blog.models import Category, LegacyRedirect, Page, Post, Tag
 from blog.wxr import reader
 from blog.wxr.autop import autop
@@ -60,7 +60,7 @@ MARKDOWN_META_KEY = "_broadsheet_markdown"
 # Where --uploads copies files, under MEDIA_ROOT (and MEDIA_URL).
 UPLOADS_FOLDER = "uploads"
 
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _MORE = re.compile(r"\s*<!--\s*(?:more|nextpage)\b.*?-->\s*", re.I | re.S)
 _NO_DATE = ("", "0000-00-00 00:00:00")
 _BLOCK_EDITOR = "<!-- wp:"
@@ -177,7 +177,7 @@ class WordPressImport:
             slug=slug,
             author=author,
             body=self._body(item),
-            excerpt=html.unescape(strip_tags(item.excerpt)).strip(),
+            excerpt=plain_text(item.excerpt).strip(),
             status=status,
             publish_at=publish_at,
             comments_open=item.comment_status == "open",
@@ -220,7 +220,7 @@ class WordPressImport:
             self.counts["skipped comments on pages"] += len(item.comments)
 
     def _title(self, item):
-        title = html.unescape(strip_tags(item.title)).strip() or "Untitled"
+        title = plain_text(item.title).strip() or "Untitled"
         limit = Post._meta.get_field("title").max_length
         if len(title) > limit:
             self.say(f"Title shortened to {limit} characters: {title[:60]}…")
@@ -236,7 +236,7 @@ class WordPressImport:
         wanted = unquote(item.post_name)
         limit = model._meta.get_field("slug").max_length
         fallback = f"{model.__name__.lower()}-{item.id}"
-        if _SLUG.match(wanted) and len(wanted) <= limit:
+        if _SLUG.fullmatch(wanted) and len(wanted) <= limit:
             slug, reason = wanted, None
         else:
             slug = _shorten(slugify(wanted) or slugify(title), limit) or fallback
@@ -361,7 +361,7 @@ class WordPressImport:
             if not self.dry_run:
                 found = model(name=name, slug=slug, wordpress_id=wordpress_id)
                 if model is Category:
-                    found.description = html.unescape(strip_tags(description)).strip()
+                    found.description = plain_text(description).strip()
                 found.save()
         self._terms[key] = found
         return found
@@ -377,6 +377,10 @@ class WordPressImport:
         parts = urlsplit(item.link)
         old_path = unquote(parts.path)
         if target is None or parts.query or old_path in ("", "/"):
+            return
+        if not is_readable_path(old_path):
+            # "%00" or "%0A" in an old link: no request can reach it (PostgreSQL refuses NUL).
+            self.counts["old addresses with control characters (no redirect)"] += 1
             return
         if old_path == target.get_absolute_url():
             return
@@ -423,29 +427,41 @@ class WordPressImport:
 
     def _comment(self, comment, post, parent):
         status = COMMENT_STATUSES.get(comment.approved, Comment.Status.PENDING)
-        self.counts["comments"] += 1
-        self.counts[f"comments {status.label.lower()}"] += 1
         if self.dry_run:
+            self._count_comment(status)
             return None
         body = comment.content
         if comment.type in PINGBACK_TYPES:
             body = f"{comment.type.capitalize()}: {body}"
         login = self._logins.get(comment.user_id)
-        return Comment.objects.create(
-            post=post,
-            parent=parent,
-            wordpress_id=comment.id or None,
-            author_name=html.unescape(comment.author)[:100],
-            author_email=comment.author_email if len(comment.author_email) <= 254 else "",
-            author_url=comment.author_url if len(comment.author_url) <= 200 else "",
-            ip_address=_ip(comment.author_ip),
-            body=body,
-            status=status,
-            submitted_at=moment(comment.date_gmt, comment.date) or post.publish_at,
-            user=self._users.get(login) if login else None,
-            # Already announced, in WordPress's time; approving later must not email again.
-            announced=status == Comment.Status.APPROVED,
-        )
+        try:
+            created = Comment.objects.create_from(
+                post=post,
+                parent=parent,
+                wordpress_id=comment.id or None,
+                author_name=html.unescape(comment.author),
+                author_email=comment.author_email,
+                author_url=comment.author_url,
+                ip_address=comment.author_ip,
+                body=body,
+                status=status,
+                submitted_at=moment(comment.date_gmt, comment.date) or post.publish_at,
+                user=self._users.get(login) if login else None,
+                # Already announced, in WordPress's time; approving later must not email again.
+                announced=status == Comment.Status.APPROVED,
+            )
+        except ValidationError:
+            self.counts["comments without text (skipped)"] += 1
+            return None
+        self._count_comment(status)
+        if comment.author_url and not created.author_url:
+            # javascript:, data: or a broken address: the name is shown without a link.
+            self.counts["comment websites dropped (not an http or https address)"] += 1
+        return created
+
+    def _count_comment(self, status):
+        self.counts["comments"] += 1
+        self.counts[f"comments {status.label.lower()}"] += 1
 
 
 def moment(gmt, local):
@@ -485,13 +501,6 @@ def _shorten(slug, limit):
         return slug
     cut = slug[:limit]
     return (cut.rsplit("-", 1)[0] if "-" in cut else cut).strip("-")
-
-
-def _ip(value):
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
 
 
 # An uploaded file's address: absolute or from the root, up to wp-content/uploads/.

@@ -10,6 +10,7 @@ well-formed XML raises `WXRError` with the line where reading stopped.
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Namespace URIs by prefix. WordPress changes the "wp" and "excerpt" URIs with the WXR
 # version (…/export/1.1/, …/export/1.2/), so those are matched by pattern.
@@ -100,6 +101,7 @@ class Item:
     comments: list = field(default_factory=list)
 
 
+@lru_cache(maxsize=512)
 def local_name(tag):
     """'{http://wordpress.org/export/1.2/}post_id' -> 'wp:post_id'; plain names unchanged."""
     if not tag.startswith("{"):
@@ -134,9 +136,11 @@ class WXRReader:
         depth = 0
         channel = None
         seen_root = False
-        for event, element in ET.iterparse(self.source, events=("start", "end")):
+        limits = _Limits()
+        for event, element, line in self._events():
             if event == "start":
                 depth += 1
+                limits.opened(element, depth, line)
                 if depth == 1:
                     seen_root = True
                     if element.tag != "rss":
@@ -147,6 +151,7 @@ class WXRReader:
                 elif depth == 2 and element.tag == "channel":
                     channel = element
                 continue
+            limits.closed(element, depth, line)
             depth -= 1
             if depth != 2 or channel is None:
                 continue
@@ -162,6 +167,26 @@ class WXRReader:
                 "This is not a WordPress export: it has no <wp:wxr_version>. Export the blog "
                 "from WordPress with Tools → Export."
             )
+
+    def _events(self):
+        """("start" or "end", element, line) for the file's elements. The parser is fed a
+        line at a time (at most 64 KiB), so each event knows the line it happened on."""
+        parser = ET.XMLPullParser(events=("start", "end"))
+        opened = not hasattr(self.source, "read")
+        source = open(self.source, "rb") if opened else self.source  # noqa: SIM115
+        line = 1
+        try:
+            while chunk := source.readline(64 * 1024):
+                parser.feed(chunk)
+                for event, element in parser.read_events():
+                    yield event, element, line
+                line += chunk.count(b"\n")
+            parser.close()
+            for event, element in parser.read_events():
+                yield event, element, line
+        finally:
+            if opened:
+                source.close()
 
     def _record(self, element):
         name = local_name(element.tag)
@@ -228,6 +253,59 @@ class WXRReader:
                 attribute, convert = _ITEM_FIELDS[name]
                 setattr(item, attribute, convert(value))
         return item
+
+
+# rss > channel > item > wp:comment > wp:commentmeta > wp:meta_key is the deepest WordPress
+# goes; anything much deeper is not an export (200,000 nested elements once imported as an
+# empty post).
+MAX_DEPTH = 8
+# The longest text one field may hold: far above any post WordPress can edit, low enough
+# that a damaged or hostile file is refused rather than stored.
+MAX_FIELD_CHARS = 16_000_000
+
+
+class _Limits:
+    """Refuses, with the item and the line, what the reader would otherwise take silently:
+    elements nested deeper than MAX_DEPTH, a text field holding elements (read as empty),
+    and a field longer than MAX_FIELD_CHARS."""
+
+    def __init__(self):
+        self.record_line = 0
+        self.record_name = ""
+        self.title = ""
+
+    def opened(self, element, depth, line):
+        if depth == 3:
+            self.record_line, self.record_name, self.title = line, local_name(element.tag), ""
+        elif depth > MAX_DEPTH:
+            raise WXRError(
+                f"{self._where()}: at line {line}, elements are nested more than {MAX_DEPTH} "
+                "levels deep, which a WordPress export never does."
+            )
+
+    def closed(self, element, depth, line):
+        if depth < 4:
+            return
+        name = local_name(element.tag)
+        if name in _TEXT_FIELDS and len(element):
+            raise WXRError(
+                f"{self._where()}: <{name}>, which ends at line {line}, holds XML elements "
+                "where WordPress writes text (HTML in an export is inside <![CDATA[…]]>)."
+            )
+        length = len(element.text or "")
+        if length > MAX_FIELD_CHARS:
+            raise WXRError(
+                f"{self._where()}: <{name}>, which ends at line {line}, holds {length:,} "
+                f"characters; one field may hold at most {MAX_FIELD_CHARS:,}."
+            )
+        if depth == 4 and self.record_name == "item" and name == "title":
+            self.title = " ".join((element.text or "").split())[:80]
+
+    def _where(self):
+        if self.record_name != "item":
+            return f"The <{self.record_name}> that starts at line {self.record_line}"
+        title = f" “{self.title}”" if self.title else ""
+        return f"The item{title} that starts at line {self.record_line}"
 
 
 def _comment(element):
@@ -300,3 +378,18 @@ _ITEM_FIELDS = {
     "wp:post_password": ("password", _stripped),
     "wp:attachment_url": ("attachment_url", _stripped),
 }
+
+# Elements read as text: one that holds elements instead would be read as empty.
+_TEXT_FIELDS = frozenset(
+    {
+        *_ITEM_FIELDS, "category", "wp:meta_key", "wp:meta_value",
+        *(f"wp:comment_{key}" for key in (
+            "id", "author", "author_email", "author_url", "author_IP", "date", "date_gmt",
+            "content", "approved", "type", "parent", "user_id",
+        )),
+        "wp:author_id", "wp:author_login", "wp:author_email", "wp:author_display_name",
+        "wp:author_first_name", "wp:author_last_name", "wp:term_id", "wp:category_nicename",
+        "wp:cat_name", "wp:category_description", "wp:tag_slug", "wp:tag_name",
+        "wp:tag_description",
+    }
+)  # fmt: skip

@@ -21,6 +21,13 @@ class Submission:
     honeypot: str = ""
     user: Any = None
 
+    @property
+    def form_nonce(self):
+        """The form's one-time number, from its signed token ("" without one)."""
+        from comments.screening.checks.timestamp import form_nonce
+
+        return form_nonce(self.form_token)
+
 
 # What the writer of a held comment reads when nothing more specific applies.
 FIRST_COMMENT = "it is your first comment here"

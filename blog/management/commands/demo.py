@@ -310,7 +310,7 @@ class Command(BaseCommand):
         saved = {}
         for key, parent, name, email, status, minutes, body in DEMO_CONVERSATION:
             by_author = name == "AUTHOR"
-            comment = Comment(
+            comment = Comment.objects.create_from(
                 post=post,
                 parent=saved.get(parent),
                 author_name=author.get_full_name() if by_author else name,
@@ -325,7 +325,6 @@ class Command(BaseCommand):
                 held_reasons=[] if status == "approved" else ["it is your first comment here"],
                 announced=True,
             )
-            comment.save()
             saved[key] = comment
         return len(saved)
 

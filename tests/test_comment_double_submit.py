@@ -1,0 +1,148 @@
+"""A form sent twice makes one comment: a double click, a reload after posting, or the same
+post arriving twice at once all land the reader on the one comment the form made. What
+counts is the form's one-time number and the words: new words are a new comment."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from comments.models import AlreadySent, Comment
+from comments.section import HELD_COOKIE
+from tests.commenting import (
+    ADA,
+    BOB,
+    NEWCOMER,
+    comment_url,
+    form_fields,
+    posted_comment,
+    reader_form,
+    text,
+)
+from tests.screening import AllAtOnce
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(make_post, regulars):
+    return make_post("The new library hours")
+
+
+def test_the_same_form_sent_twice_makes_one_comment_and_the_same_answer(
+    client, post, write_comment, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    form = reader_form(post, "Saturday afternoons would help most.", **NEWCOMER)
+    body = form.pop("body")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = write_comment(post, body, **form)
+        # A double click: the browser sends again before the first answer has come back.
+        second = write_comment(post, body, **form, by=Client())
+
+    comment = posted_comment(first)
+    assert Comment.objects.count() == 4  # three from the regulars, and this one
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"] == first["Location"] == comment.get_absolute_url()
+    # Either answer may be the one the browser keeps: both let the writer see it waiting.
+    assert second.cookies[HELD_COOKIE].value == first.cookies[HELD_COOKIE].value
+    assert len(mailoutbox) == 1  # the moderator hears of it once
+    browser = Client()
+    browser.cookies[HELD_COOKIE] = second.cookies[HELD_COOKIE].value
+    page = text(browser.get(second["Location"]))
+    assert page.count("Saturday afternoons would help most.") == 1
+    assert "Your comment is awaiting moderation." in page
+
+
+def test_a_reload_after_posting_lands_on_the_comment_again(client, post, write_comment):
+    form = reader_form(post, "Well done to the volunteers.")
+    first = write_comment(post, form.pop("body"), **form)
+
+    again = write_comment(post, "Well done to the volunteers.", **form, follow=True)
+
+    assert again.redirect_chain[-1][0] == first["Location"]
+    assert text(again).count("Well done to the volunteers.") == 1
+
+
+def test_new_words_from_a_form_already_used_are_a_new_comment(client, post, write_comment):
+    form = reader_form(post, "First thought.")
+    write_comment(post, form.pop("body"), **form)
+
+    # The back button: the same page, the same form token, new words.
+    second = write_comment(post, "A second, different thought.", **form)
+
+    assert posted_comment(second).body == "A second, different thought."
+    assert Comment.objects.filter(post=post).count() == 2
+
+
+def test_readers_of_one_cached_page_each_post_their_own_comment(post, regulars, settings):
+    """Anonymous readers share one stored page, so one form token: what each writes makes
+    their own comment, and a double click still makes one."""
+    settings.BROADSHEET_SCREENING_FLOOD_PER_MINUTE = 0
+    ada, bob = Client(), Client()
+    first_view = ada.get(post.get_absolute_url())
+    second_view = bob.get(post.get_absolute_url())
+    assert second_view["X-Page-Cache"] == "hit"
+    token = form_fields(first_view)["token"]
+    assert form_fields(second_view)["token"] == token
+
+    sent = [
+        ada.post(comment_url(post), {**reader_form(post, "Ada's view.", **ADA), "token": token}),
+        bob.post(comment_url(post), {**reader_form(post, "Bob's view.", **BOB), "token": token}),
+        bob.post(comment_url(post), {**reader_form(post, "Bob's view.", **BOB), "token": token}),
+    ]
+
+    assert [answer.status_code for answer in sent] == [302, 302, 302]
+    assert sent[1]["Location"] == sent[2]["Location"] != sent[0]["Location"]
+    assert sorted(Comment.objects.filter(post=post).values_list("body", flat=True)) == [
+        "Ada's view.", "Bob's view."
+    ]
+
+
+def test_the_database_refuses_a_second_comment_from_one_form(post):
+    fields = {"post": post, "body": "Once.", "author_name": "Ada", "form_nonce": "n0nce"}
+    first = Comment.objects.create_from(**fields)
+
+    with pytest.raises(AlreadySent) as sent:
+        Comment.objects.create_from(**fields)
+
+    assert sent.value.comment == first
+    assert Comment.objects.filter(body="Once.").count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one writer in at a time"
+)
+@pytest.mark.django_db(transaction=True)
+def test_identical_posts_arriving_at_the_same_moment_make_one_comment(make_post, settings):
+    post = make_post()
+    settings.BROADSHEET_SCREENING_FLOOD_PER_MINUTE = 0
+    # Every request is held after screening until all are there: all of them have looked
+    # for an earlier comment and found none before any saves.
+    settings.BROADSHEET_SCREENING_CHECKS = [
+        *settings.BROADSHEET_SCREENING_CHECKS, "tests.screening.AllAtOnce"
+    ]
+    senders = 8
+    AllAtOnce.barrier = threading.Barrier(senders)
+    form = reader_form(post, "Sent from eight tabs at once.")
+    answers = []
+
+    def send():
+        try:
+            answers.append(Client().post(comment_url(post), form))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(senders)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        AllAtOnce.barrier = None
+
+    assert [answer.status_code for answer in answers] == [302] * senders
+    assert len({answer["Location"] for answer in answers}) == 1
+    assert Comment.objects.filter(post=post).count() == 1
