@@ -95,16 +95,12 @@ class CommentQuerySet(models.QuerySet):
         """What a reader sees under `post`: approved comments, plus the reader's own comments
         that wait for a moderator (`held_ids`, from their signed cookie), oldest first.
 
-        One query; the thread is built from it in Python (comments/threads.py)."""
+        The thread is built from it in Python (comments/threads.py)."""
         visible = Q(status=Comment.Status.APPROVED)
         if held_ids:
             # A spam verdict looks exactly like a hold to its writer: bots learn nothing.
             visible |= Q(pk__in=list(held_ids), status__in=Comment.HELD_STATUSES)
-        return (
-            self.filter(visible, post=post)
-            .only(*Comment.THREAD_FIELDS)
-            .order_by("submitted_at", "id")
-        )
+        return self.filter(visible, post=post).order_by("submitted_at", "id")
 
     def moderate(self, status, by=None):
         """Move these comments to `status`, recording who did it: the one door for every

@@ -8,7 +8,7 @@ from django.http import Http404
 from blog.ids import parse_id
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.threads import Outline, build_thread
+from comments.threads import Outline, ThreadComment, build_thread
 
 HELD_COOKIE = "broadsheet_held"
 HELD_COOKIE_SALT = "comments.held"
@@ -89,7 +89,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         raise Http404("No such page of comments.")
     if outline.page_count > 1:
         visible = visible.filter(pk__in=outline.ids_on_page(page))
-    thread = build_thread(visible, numbers=outline.numbers)
+    thread = build_thread(ThreadComment.rows(visible), numbers=outline.numbers)
     if form is None:
         initial = remembered_commenter(request)
         if request.user.is_authenticated and "author_name" not in initial:

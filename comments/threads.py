@@ -4,10 +4,36 @@ rendered per comment on a page view."""
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.utils.safestring import mark_safe
 
 from comments.markup import NUMBER_MARK, REPLY_MARK, render_article
+
+
+class ThreadComment(NamedTuple):
+    """What a thread shows of a comment: read as a plain row (Comment.THREAD_FIELDS, in this
+    order), so a page of hundreds of comments builds no model instance."""
+
+    pk: int
+    post_id: int
+    parent_id: int | None
+    depth: int
+    author_name: str
+    status: str
+    user_id: int | None
+    html: str
+
+    @classmethod
+    def rows(cls, comments):
+        """The rows of a queryset of comments."""
+        from comments.models import Comment
+
+        return map(cls._make, comments.values_list(*Comment.THREAD_FIELDS))
+
+    @property
+    def is_approved(self):
+        return self.status == "approved"
 
 
 @dataclass
@@ -35,8 +61,7 @@ class Thread:
     def _append_items(self, parts, nodes, post_author_id, accepts_comments):
         for node in nodes:
             comment = node.comment
-            # A row saved before articles were stored gets one now (a migration fills them).
-            article = comment.html or render_article(comment, post_author_id)
+            article = comment.html or _render_stored_article(comment.pk, post_author_id)
             if not accepts_comments:
                 article = article[: article.index(REPLY_MARK)] + "</article>"
             if node.number:
@@ -53,6 +78,16 @@ class Thread:
                 self._append_items(parts, node.replies, post_author_id, accepts_comments)
                 parts.append("</ol>")
             parts.append("</li>")
+
+
+def _render_stored_article(comment_id, post_author_id):
+    """A comment written around save() (a raw bulk insert) gets its article now, once."""
+    from comments.models import Comment
+
+    comment = Comment.objects.get(pk=comment_id)
+    comment.html = render_article(comment, post_author_id)
+    Comment.objects.filter(pk=comment_id).update(html=comment.html)
+    return comment.html
 
 
 def build_thread(comments, numbers=None):
