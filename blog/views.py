@@ -1,10 +1,12 @@
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from blog import caching, page_cache
 from blog import search as post_search
@@ -62,14 +64,43 @@ def render_post(request, post, status=200, **comment_state):
     (`form`, a `rejection` message, `rejected_text`)."""
     page_cache.depends_on(request, caching.CONTENT, caching.comments_of(post.pk))
     page_cache.expires_at(request, post.comments_close_at)
+    previous_post, next_post = _adjacent_posts(post) if post.is_published else (None, None)
     context = {
         "post": post,
-        "previous_post": post.previous_post() if post.is_published else None,
-        "next_post": post.next_post() if post.is_published else None,
-        "donation_links": list(DonationLink.objects.active()),
+        "previous_post": previous_post,
+        "next_post": next_post,
+        "donation_links": caching.get_or_set(
+            "donation-links", lambda: list(DonationLink.objects.active()),
+            depends_on=[caching.CONTENT],
+        ),  # fmt: skip
         **comment_section(request, post, **comment_state),
     }
     return render(request, "blog/post_detail.html", context, status=status)
+
+
+class PostLink(NamedTuple):
+    title: str
+    url: str
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def _adjacent_posts(post):
+    """The posts before and after `post`, as links: cached until the posts change or the
+    next scheduled one goes live (which may fall between them)."""
+
+    def read():
+        found = (post.previous_post(), post.next_post())
+        links = [PostLink(p.title, p.get_absolute_url()) if p else None for p in found]
+        return links, Post.objects.next_scheduled_at()
+
+    key = f"adjacent-posts:{post.pk}"
+    links, valid_until = caching.get_or_set(key, read, depends_on=[caching.CONTENT])
+    if valid_until is not None and timezone.now() >= valid_until:
+        links, valid_until = read()
+        caching.set_value(caching.key_for(key, [caching.CONTENT]), (links, valid_until))
+    return links
 
 
 def _post_list(request, posts, template, **context):

@@ -38,8 +38,14 @@ def test_unknown_slug_is_404(client, db):
 
 
 def neighbours(client, post):
+    """The addresses the post's Previous and Next links lead to."""
     response = client.get(post.get_absolute_url())
-    return response.context["previous_post"], response.context["next_post"]
+    found = response.context["previous_post"], response.context["next_post"]
+    return tuple(link and link.get_absolute_url() for link in found)
+
+
+def addresses(*posts):
+    return tuple(post and post.get_absolute_url() for post in posts)
 
 
 def test_previous_and_next_name_the_neighbouring_posts(client, make_post):
@@ -47,9 +53,9 @@ def test_previous_and_next_name_the_neighbouring_posts(client, make_post):
     second = make_post("Second", days_ago=2)
     third = make_post("Third", days_ago=1)
 
-    assert neighbours(client, first) == (None, second)
-    assert neighbours(client, second) == (first, third)
-    assert neighbours(client, third) == (second, None)
+    assert neighbours(client, first) == addresses(None, second)
+    assert neighbours(client, second) == addresses(first, third)
+    assert neighbours(client, third) == addresses(second, None)
 
     page = client.get(second.get_absolute_url()).content.decode()
     assert "Previous</span> First" in page
@@ -71,8 +77,17 @@ def test_drafts_and_future_posts_are_never_neighbours(client, make_post):
     second = make_post("Second", days_ago=2)
     make_post("Scheduled", days_ago=-1)
 
-    assert neighbours(client, first) == (None, second)
-    assert neighbours(client, second) == (first, None)
+    assert neighbours(client, first) == addresses(None, second)
+    assert neighbours(client, second) == addresses(first, None)
+
+
+def test_a_scheduled_post_becomes_the_next_one_when_its_time_comes(client, make_post, clock):
+    first = make_post("First", days_ago=1)
+    scheduled = make_post("Scheduled", days_ago=-1)
+    assert neighbours(client, first) == addresses(None, None)
+
+    clock.advance(days=2)
+    assert neighbours(client, first) == addresses(None, scheduled)
 
 
 def test_posts_with_the_same_publish_time_order_stably_by_id(client, make_post):
@@ -81,9 +96,9 @@ def test_posts_with_the_same_publish_time_order_stably_by_id(client, make_post):
     b = make_post("B", publish_at=moment)
     c = make_post("C", publish_at=moment)
 
-    assert neighbours(client, a) == (None, b)
-    assert neighbours(client, b) == (a, c)
-    assert neighbours(client, c) == (b, None)
+    assert neighbours(client, a) == addresses(None, b)
+    assert neighbours(client, b) == addresses(a, c)
+    assert neighbours(client, c) == addresses(b, None)
     home_titles = [p.title for p in client.get("/").context["posts"]]
     assert home_titles == ["C", "B", "A"]
 
