@@ -9,12 +9,14 @@ sample configuration (docs/nginx.conf) in front of one.
 import gzip
 import http.client
 import os
+import signal
 import socket
 import sqlite3
 import ssl
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -86,12 +88,14 @@ class Node:
             )  # fmt: skip
         return self
 
-    def wait_until_answering(self):
+    def wait_until_answering(self, host=None):
+        """Wait until a worker has answered a first request (robots.txt, which reads the
+        database and the cache)."""
         deadline = time.monotonic() + START_SECONDS
         while True:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
+                Visitor(host=host).get(f"{self.url}/robots.txt")
+                return self
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     log = self.log.read_text()
@@ -100,7 +104,7 @@ class Node:
 
     def stop(self):
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # quick shutdown: nothing is left to finish
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -203,3 +207,48 @@ class Visitor:
                 else:
                     self.cookies[name] = morsel.value
         return answer
+
+
+class _Form(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields = {}
+        self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self.inside = attributes.get("id") == self.form_id
+        if not self.inside or not attributes.get("name"):
+            return
+        name, kind = attributes["name"], attributes.get("type", "text")
+        if tag == "input" and kind not in ("submit", "button", "file", "checkbox", "radio"):
+            self.fields[name] = attributes.get("value") or ""
+        elif tag == "input" and kind in ("checkbox", "radio") and "checked" in attributes:
+            self.fields[name] = attributes.get("value") or "on"
+        elif tag == "textarea":
+            self.textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        if tag == "textarea" and self.textarea:
+            self.fields[self.textarea] = self.fields[self.textarea].removeprefix("\n")
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+
+def form_fields(answer, form_id):
+    """What a browser sends back from the form with this id on the page, before anyone types:
+    text and hidden inputs, ticked boxes, textareas (no selects: our forms here have none)."""
+    form = _Form(form_id)
+    form.feed(answer.text)
+    form.close()
+    assert form.fields, f"no form #{form_id} on the page"
+    return form.fields

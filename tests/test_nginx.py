@@ -133,7 +133,7 @@ def node(tmp_path_factory, django_db_setup, django_db_blocker):
         BROADSHEET_SHARED_CACHE_SECONDS="1", BROADSHEET_SHARED_CACHE_STALE_SECONDS="1",
     ).start()  # fmt: skip
     try:
-        yield started.wait_until_answering()
+        yield started.wait_until_answering(host=HOST)
     finally:
         started.stop()
 
