@@ -74,7 +74,9 @@ class PostAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Only now are the categories and tags saved, so the version has them too.
+        # Only now are the categories and tags saved, so the version and the search
+        # document have them too.
+        form.instance.refresh_search_document()
         revisions.record(form.instance, by=request.user)
 
     @admin.action(description="Publish selected posts", permissions=["change"])

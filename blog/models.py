@@ -1,11 +1,14 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
-from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncMonth
+from django.db import connections, models
+from django.db.models import Count, Max, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -104,6 +107,18 @@ class PostQuerySet(ShownToReadersQuerySet):
     def _published_q():
         return Q(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def refresh_search_documents(self):
+        """Store each post's search document (PostgreSQL's full-text search, blog/search.py),
+        built from its title, excerpt, tags and body as they are now. Called whenever one of
+        those changes: on save, and after the tags are set or a tag renamed or deleted.
+        Elsewhere than on PostgreSQL, search reads the columns themselves and nothing is
+        stored."""
+        if connections[self.db].vendor != "postgresql":
+            return
+        # Plain QuerySet.update: what readers see changed with the save that calls this,
+        # which already told the cache.
+        models.QuerySet.update(self.order_by(), search_document=search_document())
+
 
 class Post(ShownToReaders):
     class Status(models.TextChoices):
@@ -158,12 +173,18 @@ class Post(ShownToReaders):
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What full-text search on PostgreSQL matches and ranks (see search_document below).
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publish_at", "-id"]
-        indexes = [models.Index(fields=["status", "publish_at", "id"])]
+        indexes = [
+            models.Index(fields=["status", "publish_at", "id"]),
+            # Made on PostgreSQL only (migration 0005): SQLite has no GIN indexes.
+            GinIndex(fields=["search_document"], name="blog_post_search_document"),
+        ]
 
     def __str__(self):
         return self.title
@@ -177,6 +198,7 @@ class Post(ShownToReaders):
             derived = {"body_html", "summary", "word_count"}
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
+        self.refresh_search_document()
 
     def get_absolute_url(self):
         local = timezone.localtime(self.publish_at)
@@ -190,6 +212,11 @@ class Post(ShownToReaders):
         own address is the first."""
         url = self.get_absolute_url()
         return url if number == 1 else f"{url}comment-page-{number}/"
+
+    def refresh_search_document(self):
+        """Store this post's search document again: after its tags were set (the admin,
+        restoring a version, an import do it; in the shell, call it yourself)."""
+        Post.objects.filter(pk=self.pk).refresh_search_documents()
 
     @property
     def reading_minutes(self):
@@ -335,12 +362,39 @@ class Category(ShownToReaders):
         return reverse("blog:category", kwargs={"slug": self.slug})
 
 
+class TagQuerySet(TermQuerySet):
+    def update(self, **kwargs):
+        posts = _posts_filed_under(self)
+        result = super().update(**kwargs)
+        posts.refresh_search_documents()
+        return result
+
+    update.queryset_only = True
+
+    def delete(self):
+        posts = _posts_filed_under(self)
+        result = super().delete()
+        posts.refresh_search_documents()
+        return result
+
+    delete.queryset_only = True
+
+
+def _posts_filed_under(tags):
+    """The posts under any of `tags`, read now: a tag's posts are out of reach once the tag
+    is deleted."""
+    filed = Post.objects.filter(tags__in=tags).values_list("pk", flat=True)
+    return Post.objects.filter(pk__in=list(filed))
+
+
 class Tag(ShownToReaders):
+    """A tag's name is part of the search document of each post under it."""
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
-    objects = TermQuerySet.as_manager()
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -348,8 +402,18 @@ class Tag(ShownToReaders):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.posts.all().refresh_search_documents()
+
     def get_absolute_url(self):
         return reverse("blog:tag", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        posts = _posts_filed_under([self])
+        result = super().delete(*args, **kwargs)
+        posts.refresh_search_documents()
+        return result
 
 
 class PageQuerySet(ShownToReadersQuerySet):
@@ -583,3 +647,26 @@ def _is_redirect_target(url):
     except ValidationError:
         return False
     return True
+
+
+def search_document():
+    """A post's search document, as an expression over its row: the title weighs most (A),
+    then the excerpt and the tag names (B), then the body (C), all read as words of
+    BROADSHEET_SEARCH_CONFIG's language."""
+    config = settings.BROADSHEET_SEARCH_CONFIG
+    tag_names = Subquery(
+        Post.tags.through.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(names=StringAgg("tag__name", " "))
+        .values("names")
+    )
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("excerpt", weight="B", config=config)
+        + SearchVector(
+            Coalesce(tag_names, Value(""), output_field=TextField()), weight="B", config=config
+        )
+        # The default parser reads HTML: tags and attributes are not indexed as words.
+        + SearchVector("body_html", weight="C", config=config)
+    )

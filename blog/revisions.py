@@ -74,6 +74,7 @@ def restore(revision, *, by):
             # whose categories are all deleted) leaves the post's own.
             if kept or name != "categories":
                 getattr(post, name).set(kept)
+        post.refresh_search_document()
         return record(post, by=by)
 
 

@@ -2,6 +2,8 @@
 
 On PostgreSQL, full-text search: word stems in the blog's language, results ranked (title
 first, then excerpt and tags, then body) and a snippet of the body with the matches marked.
+Each post's document is stored on it, with a GIN index (Post.search_document), and kept up
+to date when the post, its tags or a tag's name change.
 On SQLite, a simpler search that is still correct: every word must appear somewhere in the
 post, newest first, with a snippet around the first match.
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -87,39 +89,15 @@ def hits(posts, query):
 
 
 def _postgresql_search(posts, query):
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
-    from django.db.models import Subquery
-    from django.db.models.functions import Coalesce
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
     config = settings.BROADSHEET_SEARCH_CONFIG
-    tag_names = Subquery(
-        Post.tags.through.objects.filter(post=OuterRef("pk"))
-        .order_by()
-        .values("post")
-        .annotate(names=StringAgg("tag__name", " "))
-        .values("names")
-    )
-    document = (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector("excerpt", weight="B", config=config)
-        + SearchVector(
-            Coalesce(tag_names, Value(""), output_field=TextField()), weight="B", config=config
-        )
-        # The default parser reads HTML: tags and attributes are not indexed as words.
-        + SearchVector("body_html", weight="C", config=config)
-    )
     search_query = SearchQuery(query, search_type="websearch", config=config)
+    # Each post's document is stored and indexed (Post.search_document), not built here.
     return (
-        posts.annotate(document=document)
-        .filter(document=search_query)
+        posts.filter(search_document=search_query)
         .annotate(
-            rank=SearchRank(document, search_query),
+            rank=SearchRank(F("search_document"), search_query),
             headline=SearchHeadline(
                 "body_html",
                 search_query,

@@ -17,4 +17,5 @@ def file_post(post, categories=(), tags=()):
     """File `post` in the named categories and tags (created when missing); returns it."""
     post.categories.add(*(category(name) for name in categories))
     post.tags.add(*(tag(name) for name in tags))
+    post.refresh_search_document()  # as the admin does once it has set the tags
     return post

@@ -2,13 +2,6 @@
 Akismet all see the reader named by the trusted proxy, never the proxy itself, and never an
 address a reader invents in X-Forwarded-For."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from django.test import RequestFactory
@@ -17,6 +10,7 @@ from blog.proxies import client_ip
 from comments.models import Comment
 from comments.screening.checks.flood import FLOOD_MESSAGE
 from tests.commenting import BOB, posted_comment
+from tests.servers import Node, Visitor, database_for_nodes
 
 pytestmark = pytest.mark.django_db
 
@@ -139,54 +133,21 @@ def test_akismet_is_told_the_readers_address(
 
 # --- gunicorn: only a proxy may say the request came over HTTPS
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def sitemap_line_through_gunicorn(tmp_path, behind_proxy):
     """Start gunicorn with config/gunicorn.py, ask for robots.txt claiming HTTPS in
     X-Forwarded-Proto from 127.0.0.1, and return its Sitemap line (built from the scheme
     the request is believed to have come over)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "SECRET_KEY": "gunicorn-test-secret-key", "HTTPS": "false", "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CACHE_URL": "locmemcache://", "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1", "BEHIND_PROXY": behind_proxy,
-    }  # fmt: skip
-    env.pop("FORWARDED_ALLOW_IPS", None)
-    log = tmp_path / "gunicorn.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            # No control socket: it has one default path, shared with any other gunicorn.
-            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--no-control-socket",
-             "config.wsgi"],
-            cwd=ROOT, env=env, stdout=output, stderr=output,
-        )  # fmt: skip
+    node = Node(
+        tmp_path, "gunicorn", DATABASE_URL=database_for_nodes(tmp_path),
+        CACHE_URL="locmemcache://", BEHIND_PROXY=behind_proxy,
+    )  # fmt: skip
+    node.env.pop("FORWARDED_ALLOW_IPS", None)
     try:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/robots.txt", headers={"X-Forwarded-Proto": "https"}
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    body = response.read().decode()
-                break
-            except OSError as error:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError(f"gunicorn did not answer:\n{log.read_text()}") from error
-                time.sleep(0.2)
+        node.start().wait_until_answering()
+        answer = Visitor().get(f"{node.url}/robots.txt", headers={"X-Forwarded-Proto": "https"})
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return next(line for line in body.splitlines() if line.startswith("Sitemap:"))
+        node.stop()
+    return next(line for line in answer.text.splitlines() if line.startswith("Sitemap:"))
 
 
 def test_without_a_proxy_no_client_can_claim_https_to_gunicorn(tmp_path):

@@ -187,6 +187,7 @@ class WordPressImport:
         post.save()
         post.categories.set(categories)
         post.tags.set(tags)
+        post.refresh_search_document()
         return post
 
     def _page(self, item):

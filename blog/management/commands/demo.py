@@ -291,6 +291,7 @@ class Command(BaseCommand):
                 Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
                 for name in tags
             )
+            post.refresh_search_document()
 
     def demo_pages(self, author):
         from blog.models import Page
