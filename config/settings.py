@@ -60,6 +60,9 @@ MIDDLEWARE = [
     # Before sessions read their cookie (PostgreSQL refuses NUL bytes): a cookie holding a
     # control character is dropped.
     "blog.middleware.ControlCharacterCookieMiddleware",
+    # The database unreachable: a styled 503 that gives a comment's text back (blog/outage.py).
+    # Above the page cache, which keeps serving the pages it holds.
+    "blog.outage.DatabaseOutageMiddleware",
     # Compresses what the page cache below does not (pages for logged-in users, forms).
     "django.middleware.gzip.GZipMiddleware",
     # Whole pages for anonymous readers from the cache, before sessions, CSRF or a view run.
@@ -113,9 +116,14 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    # Seconds to wait for PostgreSQL to accept a connection (2 at least, libpq's floor): an
+    # unreachable database costs a reader that long before the 503 page (blog/outage.py).
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+    )
     # Server-side parameters let psycopg prepare the statements the screening repeats for
     # every comment (measured with `make bench-screening`: p99 5.9 ms → 5.1 ms).
-    DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
 
 # Local memory by default. In production use Redis (CACHE_URL=redis://127.0.0.1:6379/1) so

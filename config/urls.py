@@ -30,3 +30,6 @@ if settings.BROADSHEET_SERVE_MEDIA and not urlsplit(settings.MEDIA_URL).netloc:
     # /media/<year>/<month>/<file>: several parts, so the pages' /<slug>/ never takes it.
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.+)$", serve_media)]
+
+# The database unreachable from a middleware: the outage page, as from a view (blog/outage.py).
+handler500 = "blog.outage.server_error"
