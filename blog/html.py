@@ -30,7 +30,7 @@ POST_ALLOWED_TAGS = frozenset(
 POST_ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],
-    "img": ["src", "alt", "title", "width", "height", "loading", "srcset", "sizes"],
+    "img": lambda tag, name, value: _img_attribute(name, value),
     "td": ["colspan", "rowspan", "align"],
     "th": ["colspan", "rowspan", "align", "scope"],
     "ol": ["start", "reversed"],
@@ -41,6 +41,24 @@ POST_ALLOWED_ATTRIBUTES = {
 
 # URL schemes links and images may use; `javascript:` and `data:` are not among them.
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_IMG_ATTRIBUTES = frozenset(
+    {"src", "alt", "title", "width", "height", "loading", "srcset", "sizes"}
+)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+
+
+def _img_attribute(name, value):
+    """bleach checks the scheme of src but not of srcset's URLs: every one must be
+    relative or http(s), as src must be."""
+    if name != "srcset":
+        return name in _IMG_ATTRIBUTES
+    for candidate in value.split(","):
+        url = re.sub(r"[\x00-\x20]", "", candidate.strip().split(" ")[0])
+        scheme = _SCHEME.match(url)
+        if scheme and scheme[1].lower() not in {"http", "https"}:
+            return False
+    return True
 
 # Script and style elements are dropped with their content; bleach would keep the text.
 _DANGEROUS_BLOCKS = re.compile(

@@ -112,7 +112,10 @@ def _sent_from_this_site(request):
         return refused is None
     origin = request.META.get("HTTP_ORIGIN")
     if not origin:
-        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        try:
+            referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        except ValueError:  # "http://[" and other addresses urlsplit refuses
+            return False
         origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else ""
     if not origin or origin == "null":
         return False

@@ -195,9 +195,11 @@ def test_a_comment_with_only_a_same_site_referer_is_accepted(strict_client, post
         {"HTTP_ORIGIN": "https://attacker.example"},
         {"HTTP_ORIGIN": "null"},
         {"HTTP_REFERER": "https://attacker.example/page.html"},
+        {"HTTP_REFERER": "http://[broken/page.html"},
         {},
     ],
-    ids=["other-origin", "null-origin", "other-referer", "no-origin-or-referer"],
+    ids=["other-origin", "null-origin", "other-referer", "unreadable-referer",
+         "no-origin-or-referer"],
 )
 def test_a_forged_cross_site_comment_is_refused_and_the_text_kept(strict_client, post,
                                                                   regulars, headers):  # fmt: skip

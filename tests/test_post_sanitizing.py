@@ -13,6 +13,9 @@ HOSTILE_BODIES = [
     '<svg onload="alert(1)"><circle r="1"/></svg>',
     '<a href="data:text/html;base64,PHNjcmlwdD4=">data</a>',
     '<form action="/admin/"><input name="x"></form>',
+    # bleach checks src's scheme, not srcset's: every URL in it is checked by ours.
+    '<img src="a.png" srcset="javascript:alert(1) 1x">',
+    '<img src="a.png" srcset="/a.png 1x, data:text/html,alert(1) 2x">',
 ]
 
 

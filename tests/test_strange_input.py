@@ -91,6 +91,27 @@ def test_a_reply_to_a_number_that_is_not_an_id_is_refused_and_the_text_kept(
     assert Comment.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"body": 'See <a href="[x](y)">this</a>.'},
+        {"body": "Mirror at http://[x]/notes and http://[broken."},
+        {"body": "Fine.", "author_url": "https://[x]/"},
+    ],
+    ids=["href", "bare-link", "website"],
+)
+def test_a_link_with_a_broken_host_is_screened_like_any_other(client, post, write_comment,
+                                                              fields):  # fmt: skip
+    # urlsplit refuses "http://[x]/" with a ValueError; the link screening must not.
+    response = write_comment(post, **{"body": "", **fields})
+
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:
+        assert posted_comment(response).body == fields["body"]
+    else:
+        assert form_fields(response)["body"] == fields["body"]
+
+
 @pytest.mark.parametrize("value", ["١", "²", "1 "])
 def test_a_page_number_that_is_not_ascii_digits_is_the_404(client, make_post, value):
     make_post()

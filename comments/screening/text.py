@@ -17,10 +17,15 @@ def links(text):
 
 
 def domain_of(url):
+    """The domain `url` links to, or "" for none (or for "http://[x]", which urlsplit
+    refuses with a ValueError)."""
     if "://" not in url:
         url = "http://" + url
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host.removeprefix("www.")
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().rstrip(".").removeprefix("www.")
 
 
 def link_domains(submission):
