@@ -153,3 +153,13 @@ class _TextReader(HTMLParser):
         # conditional sections) and any other "<![" as a comment up to the next ">".
         end = self.rawdata.find(">", i + 3)
         return -1 if end < 0 else end + 1
+
+
+# Characters XML 1.0 (the feeds) cannot carry and no reader means to type; tab and line
+# breaks stay.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(text):
+    """`text` as the blog stores what an author or a reader wrote."""
+    return CONTROL_CHARACTERS.sub("", text or "")

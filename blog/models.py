@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from blog import caching, images
-from blog.html import count_words, render_markdown, summarize
+from blog.html import count_words, render_markdown, summarize, without_control_characters
 
 
 class ShownToReadersQuerySet(models.QuerySet):
@@ -190,6 +190,8 @@ class Post(ShownToReaders):
         return self.title
 
     def save(self, *args, **kwargs):
+        for field in ("title", "excerpt", "meta_description", "body"):
+            setattr(self, field, without_control_characters(getattr(self, field)))
         # Rendered once here, never per request.
         self.body_html = render_markdown(self.body)
         self.summary = summarize(self.excerpt or self.body_html)

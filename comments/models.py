@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import caching
+from blog.html import CONTROL_CHARACTERS
 from comments.markup import render_article, render_comment, validate_author_url
 
 # Control characters have no place in what a commenter writes, and PostgreSQL refuses NUL.
 # Line breaks and tabs stay in the text of a comment.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = CONTROL_CHARACTERS
 # The marks that reorder text: a name with one turns the rest of a line (or of an email
 # subject) around.
 _REORDERING = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -255,3 +255,11 @@ def test_feed_query_counts(client, busy_blog, address, queries, django_assert_nu
     with django_assert_num_queries(queries):
         response = client.get(address)
     assert response.status_code == 200
+
+
+def test_a_title_with_a_control_character_keeps_the_feeds_readable(client, make_post):
+    post = make_post("Budget\x0c day\x00", body="Text with a form feed\x0c here.")
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    assert "Budget day" in response.content.decode()
+    assert post.title == "Budget day"
