@@ -187,7 +187,7 @@ def chunks(items, size):
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def feed_as_html(xml):
+def feed_as_html(xml, expect_entries=True):
     """An RSS or Atom feed laid out as a feed reader shows it: titles and names as text,
     links as links, the entries' HTML as HTML."""
     atom = "{http://www.w3.org/2005/Atom}"
@@ -204,7 +204,7 @@ def feed_as_html(xml):
             entry.findtext(f"{atom}author/{atom}uri") or "",
             entry.findtext(f"{atom}summary") or entry.findtext(f"{atom}content"),
         ))  # fmt: skip
-    assert parts, "an empty feed"
+    assert parts or not expect_entries, "an empty feed"
     return "<!DOCTYPE html><title>Feed</title>" + "".join(parts)
 
 
@@ -220,9 +220,11 @@ def read_posts(reader, posts, client):
         reader.read(post.get_absolute_url())
     for address in ("/", "/archives/", "/search/?q=alert"):
         reader.read(address)
+    has_comments = Comment.objects.approved().exists()
     for feed in ("blog:feed", "blog:atom_feed", "comments:feed", "comments:atom_feed"):
         address = reverse(feed)
-        reader.read_html(address, feed_as_html(client.get(address).content))
+        expect = has_comments or feed.startswith("blog:")
+        reader.read_html(address, feed_as_html(client.get(address).content, expect))
 
 
 def form_errors(response):
