@@ -6,7 +6,6 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError
 from django.db import connection
-from django.forms.models import model_to_dict
 
 from blog.bench import browser, database, dataset, report, wrk
 from blog.management.commands.bench import stored_once
@@ -110,14 +109,20 @@ def test_dataset_rows_are_what_saving_them_would_store(small_blog):
     """Written in bulk, yet the same as the models' own save() leaves them."""
     for model, changes in ((Post, {"updated_at"}), (Comment, set())):
         for row in model.objects.all():
-            written = model_to_dict(row)
+            written = stored_fields(row, but=changes)
             row.save()
             row.refresh_from_db()
-            resaved = model_to_dict(row)
-            assert {k: v for k, v in written.items() if k not in changes} == {
-                k: v for k, v in resaved.items() if k not in changes
-            }, row
+            assert stored_fields(row, but=changes) == written, row
     assert all(c.body_html.startswith("<") for c in Comment.objects.all())
+
+
+def stored_fields(row, but):
+    """Every column of the row (derived ones too), except those in `but`."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if field.name not in but
+    }
 
 
 def test_every_page_the_bench_loads_answers(small_blog, client):
@@ -149,8 +154,9 @@ def test_comment_writers_post_through_the_form_and_each_comment_is_stored_once(
         n = next(serials)
         return f"Writer {n}", f"writer{n}@example.net", f"Comment number {n}, well argued."
 
+    writers = 1 if connection.vendor == "sqlite" else 3  # SQLite takes one writer at a time
     writing = browser.write_comments(
-        live_server.url, blog.commented_post_url, next_comment, writers=2, seconds=1
+        live_server.url, blog.commented_post_url, next_comment, writers=writers, seconds=1
     )
     assert writing.acknowledged and not writing.refused
     stored = stored_once(writing.acknowledged, blog.commented_post_id)

@@ -2,8 +2,9 @@
 
 Random but repeatable (a seeded generator): the same scale and seed give the same blog.
 Written with `bulk_create` (comments a thread level at a time), after `post_as_saved` and
-`comment_as_saved` have given each row what the model's `save()` derives on write. Rendering
-is most of the cost of writing, so texts come from a pool and each is rendered once.
+`comment_as_saved` have given each row what the model's `save()` derives before the insert;
+`Comment.store_articles` then renders what it derives after. Rendering is most of the cost
+of writing, so texts come from a pool and each is rendered once.
 """
 
 import random
@@ -145,7 +146,10 @@ def write_thread(rng, post, size):
         )  # fmt: skip
         comments.append(comment_as_saved(comment))
     for depth in range(deepest + 1):
-        Comment.objects.bulk_create(c for c in comments if c.depth == depth)
+        level = Comment.objects.bulk_create(c for c in comments if c.depth == depth)
+        # What save() renders once there is an id; a few hundred rows an update go faster.
+        for start in range(0, len(level), 500):
+            Comment.store_articles(level[start : start + 500], post.author_id)
     return comments
 
 
