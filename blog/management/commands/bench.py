@@ -281,15 +281,11 @@ def write_ceiling(path, content):
 
 def stored_once(texts, post_id):
     """How many of the acknowledged comments are stored exactly once (texts are distinct)."""
-    stored = Counter(
-        Comment.objects.filter(post_id=post_id, body__in=texts).values_list("body", flat=True)
-    )
-    statuses = Counter(
-        Comment.objects.filter(post_id=post_id, body__in=texts).values_list("status", flat=True)
-    )
+    rows = Comment.objects.filter(post_id=post_id, body__in=texts).values_list("body", "status")
+    stored = Counter(body for body, _ in rows)
     return {
         "stored_once": sum(1 for text in texts if stored[text] == 1),
         "missing": sum(1 for text in texts if stored[text] == 0),
         "duplicated": sum(1 for text in texts if stored[text] > 1),
-        "statuses": dict(statuses),
+        "statuses": dict(Counter(status for _, status in rows)),
     }
