@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve install migrate demo lint bench-screening clean
+.PHONY: run test serve install migrate demo lint bench bench-screening clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-bench-only-key} HTTPS=false STATIC_MANIFE
 bench-screening: $(STAMP)
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput
 	$(BENCH_ENV) $(BIN)/python manage.py bench_screening
+
+## Pages under load and comments through the form, in a database of its own (README, "Benchmark")
+# Flags for the command, e.g. make bench BENCH_ARGS="--duration 5 --json bench.json"
+BENCH_ARGS ?=
+
+bench: $(STAMP)
+	@$(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
