@@ -35,11 +35,13 @@ def test_approving_100_comments_costs_the_same_queries_as_approving_10(
     client, moderator, make_post
 ):
     client.force_login(moderator)
+    # The first training ever writes the classifier's row of totals: not part of the measure.
+    approve_in_admin(client, held_comments(make_post("One comment"), 1))
     few = approve_in_admin(client, held_comments(make_post("Ten comments"), 10))
     many = approve_in_admin(client, held_comments(make_post("A hundred comments"), 100))
 
     assert many == few
-    assert Comment.objects.approved().count() == 110
+    assert Comment.objects.approved().count() == 111
 
 
 def test_a_bulk_approval_is_shown_trained_on_and_announced(client, moderator, make_post,

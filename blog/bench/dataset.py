@@ -123,17 +123,27 @@ def _posts(rng, author, count):
     return posts
 
 
+# Threads up to this size are written as conversations that fit on one comment page (at most
+# BROADSHEET_COMMENTS_PER_PAGE top-level comments): the 500-comment post is measured whole,
+# on one page; the 5,000-comment one is paged.
+ONE_PAGE_THREAD = 500
+
+
 def write_thread(rng, post, size):
     """`size` approved comments under `post` over three days: about a third are replies,
-    nested as the comment form nests them, of the lengths readers write."""
+    nested as the comment form nests them, of the lengths readers write. A thread of up to
+    ONE_PAGE_THREAD comments keeps to one comment page: once it has a page of top-level
+    comments, the rest are replies."""
     writers = [_writer(rng, n) for n in range(max(10, size // 4))]
     deepest = settings.BROADSHEET_COMMENT_MAX_DEPTH - 1
     texts = [comment_text(rng) for _ in range(min(size, 1000))]
     start = post.publish_at + timedelta(minutes=5)
     comments = []
+    max_roots = settings.BROADSHEET_COMMENTS_PER_PAGE if size <= ONE_PAGE_THREAD else 0
+    roots = 0
     for n in range(size):
         parent = None
-        if comments and rng.random() < 0.35:
+        if comments and (rng.random() < 0.35 or (max_roots and roots >= max_roots)):
             parent = rng.choice(comments[-30:])  # readers answer what is near the bottom
             if parent.depth >= deepest:  # as the form does: beside it, at that level
                 parent = parent.parent
@@ -145,6 +155,7 @@ def write_thread(rng, post, size):
             announced=True, **rng.choice(writers),
         )  # fmt: skip
         comments.append(comment_as_saved(comment))
+        roots += parent is None
     for depth in range(deepest + 1):
         level = Comment.objects.bulk_create(c for c in comments if c.depth == depth)
         # What save() renders once there is an id; a few hundred rows an update go faster.
