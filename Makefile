@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve install migrate demo lint bench bench-screening clean
+.PHONY: run test serve install migrate demo lint bench bench-screening soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ BENCH_ARGS ?=
 
 bench: $(STAMP)
 	@$(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+## Load while the database, the cache and the mail server fail and recover (README, "Soak")
+# Flags for the script, e.g. make soak SOAK_ARGS="--duration 20"
+SOAK_ARGS ?=
+
+soak: $(STAMP)
+	$(BENCH_ENV) $(BIN)/python tests/soak.py $(SOAK_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
