@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -156,25 +156,40 @@ def _netloc(parts, host, port):
 
 
 class Results:
-    """Every request: the phase it began in, its status (or the error that left the reader
-    without an answer), how long it took."""
+    """Every request: when it was sent and answered, its status (or the error that left the
+    reader without an answer); and when each phase began."""
 
     def __init__(self):
-        self.phase = NORMAL
-        self.requests = []  # (phase, method, path, status or error name, seconds)
+        self.phases = []  # (name, began)
+        self.requests = []  # (method, path, status or error name, sent, answered)
         self._lock = threading.Lock()
+
+    def begin(self, phase):
+        self.phases.append((phase, time.monotonic()))
 
     def timed(self, method, path, send, *arguments):
         """`send(*arguments)`, recorded as `method` `path`; its response, or None."""
-        phase, started = self.phase, time.monotonic()
+        sent = time.monotonic()
         try:
             response = send(*arguments)
             outcome = response.status
         except OSError as error:  # refused, reset or timed out
             response, outcome = None, type(error).__name__
         with self._lock:
-            self.requests.append((phase, method, path, outcome, time.monotonic() - started))
+            self.requests.append((method, path, outcome, sent, time.monotonic()))
         return response
+
+    def by_phase(self):
+        """{phase: (requests answered in it, longest of the requests under way in it)}: an
+        answer counts in the phase it came in; a slow one is the longest of every phase it
+        spanned."""
+        ends = [began for _, began in self.phases[1:]] + [float("inf")]
+        table = {}
+        for (name, began), ended in zip(self.phases, ends, strict=True):
+            answered = [r for r in self.requests if began <= r[4] < ended]
+            spanning = [r[4] - r[3] for r in self.requests if r[3] < ended and r[4] > began]
+            table[name] = (answered, max(spanning, default=0))
+        return table
 
 
 def run_load(options, database_url, blog, workdir, log):
@@ -216,12 +231,13 @@ def run_load(options, database_url, blog, workdir, log):
         ]  # fmt: skip
         log(f"{options.readers} readers and {options.commenters} commenters, "
             f"{options.duration:g} s…")  # fmt: skip
-        for client in clients:
-            client.start()
         for name, seconds, begin in phases:
             log(f"Phase: {name} ({seconds:.1f} s)")
             begin()
-            results.phase = name
+            results.begin(name)
+            if name == NORMAL:
+                for client in clients:
+                    client.start()
             time.sleep(seconds)
         for client in clients:
             client.join()
@@ -262,29 +278,28 @@ def comment(origin, post_path, results, deadline, acknowledged, commenter):
 
 def report(results, acknowledged, stored, gunicorn_log):
     """Print the table; return True if the run failed."""
-    by_phase = defaultdict(list)
-    for request in results.requests:
-        by_phase[request[0]].append(request)
-    rows = [("all", results.requests), *by_phase.items()]
-    header = f"{'phase':<15}{'requests':>9}{'2xx/3xx':>9}{'503':>7}{'500':>7}" \
-             f"{'other':>7}{'no answer':>11}{'longest s':>11}"  # fmt: skip
+    overall = max((r[4] - r[3] for r in results.requests), default=0)
+    rows = [("all", (results.requests, overall)), *results.by_phase().items()]
+    header = (f"{'phase':<15}{'requests':>9}{'2xx/3xx':>9}{'503':>6}{'500':>6}{'other':>7}"
+              f"{'no answer':>11}{'longest s':>11}{'comments':>10}")  # fmt: skip
     print(header)
     print("-" * len(header))
-    for name, requests in rows:
-        outcomes = Counter(outcome for *_, outcome, _ in requests)
+    for name, (requests, longest) in rows:
+        outcomes = Counter(outcome for _, _, outcome, _, _ in requests)
         ok = sum(n for o, n in outcomes.items() if isinstance(o, int) and o < 400)
         no_answer = sum(n for o, n in outcomes.items() if isinstance(o, str))
         other = len(requests) - ok - outcomes[503] - outcomes[500] - no_answer
-        longest = max((seconds for *_, seconds in requests), default=0)
-        print(f"{name:<15}{len(requests):>9}{ok:>9}{outcomes[503]:>7}{outcomes[500]:>7}"
-              f"{other:>7}{no_answer:>11}{longest:>11.2f}")  # fmt: skip
+        comments = sum(1 for method, _, outcome, _, _ in requests
+                       if method == "POST" and outcome == 302)  # fmt: skip
+        print(f"{name:<15}{len(requests):>9}{ok:>9}{outcomes[503]:>6}{outcomes[500]:>6}"
+              f"{other:>7}{no_answer:>11}{longest:>11.2f}{comments:>10}")  # fmt: skip
     print()
     print(f"Comments acknowledged (302): {len(acknowledged)}; found once in the database: "
           f"{stored['stored_once']}; missing: {stored['missing']}; "
           f"duplicated: {stored['duplicated']}")  # fmt: skip
-    errors = [r for r in results.requests if r[3] == 500]
-    for phase, method, path, _, _ in errors[:10]:
-        print(f"500: {method} {path} during {phase}")
+    errors = [r for r in results.requests if r[2] == 500]
+    for method, path, *_ in errors[:10]:
+        print(f"500: {method} {path}")
     if errors:
         print("gunicorn's log, last lines:")
         print("\n".join(gunicorn_log.splitlines()[-60:]))
