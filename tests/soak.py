@@ -244,6 +244,7 @@ def run_load(options, database_url, blog, workdir, log):
     finally:
         server.stop()
         outages.stop()
+    log(f"Mail: {len(outages.mail.messages)} messages accepted, {outages.mail.refused} refused.")
     log_path = workdir / "gunicorn.log"
     return results, acknowledged, log_path.read_text(errors="replace")
 
