@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
@@ -23,7 +24,10 @@ urlpatterns = [
 @cache_control(public=True, max_age=365 * 24 * 60 * 60, immutable=True)
 def serve_media(request, path):
     """An uploaded file from MEDIA_ROOT, until a proxy or object storage takes over (README)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:  # a name the file system refuses (too long, say) is no upload
+        raise Http404("No such file.") from error
 
 
 if settings.BROADSHEET_SERVE_MEDIA and not urlsplit(settings.MEDIA_URL).netloc:
