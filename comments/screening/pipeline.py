@@ -4,9 +4,15 @@ Each check is an object called with a Submission that returns a Signal or None. 
 in order; a SPAM, REJECT or APPROVE signal ends the run (so, say, Akismet is never asked
 about a comment the blocklist already caught). Otherwise the scores add up:
 
-    total >= BROADSHEET_SCREENING_SPAM_SCORE      spam
+    total >= BROADSHEET_SCREENING_SPAM_SCORE      spam, with evidence of two kinds or one
+                                                  overwhelming signal; else hold
     a HOLD signal, or total > ..._APPROVE_SCORE   hold for a moderator
     otherwise                                     approve
+
+Ham marked spam is the worst mistake a blog can make (nobody reads the spam folder), so
+one kind of evidence, however strong its score, holds: the classifier alone must be
+beyond its much stricter "sure" cutoff, and otherwise another check has to agree (a link
+domain or an address with a spam history, a known campaign's text, ...).
 
 A check that learns from moderators also has `learn(comment, previous_status)`.
 """
@@ -16,7 +22,15 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from comments.screening.submission import FIRST_COMMENT, SOMETIMES_CHECKED, Action, Verdict
+from comments.screening.submission import (
+    FIRST_COMMENT,
+    SOMETIMES_CHECKED,
+    Action,
+    Signal,
+    Verdict,
+)
+
+ONE_KIND_OF_EVIDENCE = "held, not spam: one kind of evidence only"
 
 
 @lru_cache(maxsize=8)
@@ -33,6 +47,7 @@ def screen(submission):
     """Judge a new comment and return a Verdict. Nothing is saved here."""
     signals = []
     held = False
+    kinds = 0  # kinds of evidence that the comment is spam
     for check in checks():
         signal = check(submission)
         if signal is None:
@@ -41,9 +56,14 @@ def screen(submission):
         if signal.action in (Action.SPAM, Action.REJECT, Action.APPROVE):
             return _verdict(signal.action, signals, submission)
         held = held or signal.action == Action.HOLD
+        kinds += signal.kinds_of_spam_evidence
     total = sum(signal.score for signal in signals)
     if total >= settings.BROADSHEET_SCREENING_SPAM_SCORE:
-        action = Action.SPAM
+        if kinds >= 2 or any(signal.overwhelming for signal in signals):
+            action = Action.SPAM
+        else:
+            signals.append(Signal(ONE_KIND_OF_EVIDENCE))
+            action = Action.HOLD
     elif held or total > settings.BROADSHEET_SCREENING_APPROVE_SCORE:
         action = Action.HOLD
     else:

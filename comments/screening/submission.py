@@ -47,14 +47,27 @@ class Signal:
 
     `score` moves the total toward spam (positive) or toward approval (negative). `action`,
     when set, is a verdict: SPAM, REJECT and APPROVE end the screening at once, HOLD means
-    "at least held" and lets later checks add their reasons (and push it to spam)."""
+    "at least held" and lets later checks add their reasons (and push it to spam).
+
+    A total that reaches the spam score is spam only with evidence of two kinds or more, or
+    one signal `overwhelming` on its own; otherwise it is held (see pipeline.py). A signal
+    that scores toward spam is one kind of evidence unless it says it is `kinds` (a history
+    of spam from this address and from this link domain are two)."""
 
     reason: str
     score: float = 0.0
     action: Action | None = None
+    overwhelming: bool = False
+    kinds: int = 0
     held_reason: str = ""  # plain words for the writer, if the comment ends up held
     message: str = ""  # for REJECT: shown to the reader, whose text is kept
     classifier_score: float | None = None
+
+    @property
+    def kinds_of_spam_evidence(self):
+        if self.score <= 0:
+            return 0
+        return self.kinds or 1
 
 
 @dataclass(frozen=True)

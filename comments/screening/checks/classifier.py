@@ -10,10 +10,15 @@ class Classifier:
     and the arithmetic live in comments/screening/bayes.py).
 
     Abstains until trained on BROADSHEET_CLASSIFIER_MIN_TRAINING messages of each class.
-    Then a score at or above BROADSHEET_CLASSIFIER_SPAM_CUTOFF is spam on its own (it scores
-    BROADSHEET_SCREENING_SPAM_SCORE, which a known author's history can still pull back to a
-    hold); one at or below BROADSHEET_CLASSIFIER_HAM_CUTOFF scores toward approval (enough,
-    on its own, to publish a newcomer's comment); the band between holds for a moderator,
+    Then a score at or above BROADSHEET_CLASSIFIER_SPAM_CUTOFF scores
+    BROADSHEET_SCREENING_SPAM_SCORE, which holds the comment unless another check agrees
+    that it is spam, or the score is at or above BROADSHEET_CLASSIFIER_SURE_CUTOFF, when it
+    is spam on its own (a known author's history can still pull either back to a hold).
+    Words are one kind of evidence, and on a blog unlike the ones it learned from they
+    mislead: a reader's excited "check out this video" reads like spam.
+
+    One at or below BROADSHEET_CLASSIFIER_HAM_CUTOFF scores toward approval (enough, on
+    its own, to publish a newcomer's comment); the band between holds for a moderator,
     scoring half the spam score when it leans to spam.
 
     A classifier trained mostly on another site's comments (`manage.py train_spam`)
@@ -35,6 +40,7 @@ class Classifier:
                 return Signal(f"{reason} (still learning this blog: held, not spam)",
                               action=Action.HOLD, classifier_score=p)  # fmt: skip
             return Signal(reason, score=settings.BROADSHEET_SCREENING_SPAM_SCORE,
+                          overwhelming=p >= settings.BROADSHEET_CLASSIFIER_SURE_CUTOFF,
                           classifier_score=p)  # fmt: skip
         if p > settings.BROADSHEET_CLASSIFIER_HAM_CUTOFF:
             # Unsure but leaning spam: half the spam score, so a spam history tips it over.
