@@ -1,5 +1,6 @@
 """Reading links and domains out of a submission, shared by the checks that need them."""
 
+import hashlib
 import re
 from urllib.parse import urlsplit
 
@@ -28,13 +29,28 @@ def domain_of(url):
     return host.lower().rstrip(".").removeprefix("www.")
 
 
-def link_domains(submission):
-    """The domains linked from the body and the website field, without duplicates."""
-    urls = links(submission.body)
-    if submission.author_url:
-        urls.append(submission.author_url)
+def email_domain(email):
+    return email.rpartition("@")[2].lower() if "@" in email else ""
+
+
+def domains_linked_from(body, author_url=""):
+    """The domains linked from a comment's body and website field, without duplicates."""
+    urls = links(body)
+    if author_url:
+        urls.append(author_url)
     return list(dict.fromkeys(d for d in map(domain_of, urls) if d))
 
 
-def email_domain(email):
-    return email.rpartition("@")[2].lower() if "@" in email else ""
+def link_domains(submission):
+    """The domains linked from the body and the website field, without duplicates."""
+    return domains_linked_from(submission.body, submission.author_url)
+
+
+def normal_body(body):
+    """A body as the duplicate and campaign checks compare them: case and spacing ignored."""
+    return re.sub(r"\s+", " ", body).strip().lower()
+
+
+def body_hash(body):
+    """A short fingerprint of the normal body, stored on each comment and indexed."""
+    return hashlib.blake2b(normal_body(body).encode(), digest_size=16).hexdigest()
