@@ -368,6 +368,14 @@ BROADSHEET_SCREENING_APPROVE_SCORE = env.float("BROADSHEET_SCREENING_APPROVE_SCO
 BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE = env.float(
     "BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE", default=-6.0
 )
+# Trust grows with each comment approved since the writer's latest spam: the first weighs
+# the known-author score, each more the step, down to the most.
+BROADSHEET_SCREENING_TRUST_STEP_SCORE = env.float(
+    "BROADSHEET_SCREENING_TRUST_STEP_SCORE", default=-2.0
+)
+BROADSHEET_SCREENING_TRUST_MOST_SCORE = env.float(
+    "BROADSHEET_SCREENING_TRUST_MOST_SCORE", default=-16.0
+)
 BROADSHEET_SCREENING_SPAM_HISTORY_SCORE = env.float(
     "BROADSHEET_SCREENING_SPAM_HISTORY_SCORE", default=6.0
 )

@@ -46,7 +46,6 @@ def checks():
 def screen(submission):
     """Judge a new comment and return a Verdict. Nothing is saved here."""
     signals = []
-    held = False
     kinds = 0  # kinds of evidence that the comment is spam
     for check in checks():
         signal = check(submission)
@@ -55,8 +54,12 @@ def screen(submission):
         signals.append(signal)
         if signal.action in (Action.SPAM, Action.REJECT, Action.APPROVE):
             return _verdict(signal.action, signals, submission)
-        held = held or signal.action == Action.HOLD
         kinds += signal.kinds_of_spam_evidence
+    trusted = any(signal.trusted for signal in signals)
+    held = any(
+        signal.action == Action.HOLD and not (trusted and signal.waived_by_trust)
+        for signal in signals
+    )
     total = sum(signal.score for signal in signals)
     if total >= settings.BROADSHEET_SCREENING_SPAM_SCORE:
         if kinds >= 2 or any(signal.overwhelming for signal in signals):

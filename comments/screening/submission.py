@@ -59,6 +59,8 @@ class Signal:
     action: Action | None = None
     overwhelming: bool = False
     kinds: int = 0
+    trusted: bool = False  # the writer has earned trust: holds that allow it are skipped
+    waived_by_trust: bool = False  # a HOLD that a trusted writer skips
     held_reason: str = ""  # plain words for the writer, if the comment ends up held
     message: str = ""  # for REJECT: shown to the reader, whose text is kept
     classifier_score: float | None = None

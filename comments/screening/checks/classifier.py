@@ -47,7 +47,7 @@ class Classifier:
             leans_spam = p >= 0.5 and not learning
             leaning = settings.BROADSHEET_SCREENING_SPAM_SCORE / 2 if leans_spam else 0.0
             return Signal(f"{reason} (unsure)", score=leaning, action=Action.HOLD,
-                          classifier_score=p)  # fmt: skip
+                          waived_by_trust=True, classifier_score=p)  # fmt: skip
         if learning:
             return Signal(reason, classifier_score=p)
         return Signal(reason, score=settings.BROADSHEET_SCREENING_APPROVE_SCORE,
