@@ -29,7 +29,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
 from blog import caching
-from comments.screening.text import domain_of, email_domain, links
+from comments.screening.text import domain_of, email_domain, links, links_and_tags_removed
 
 SPAM = "spam"
 HAM = "ham"
@@ -119,7 +119,7 @@ def _body_tokens(body):
         yield "shape:bbcode-link"
     if _TAG.search(text.replace("<br />", "").replace("<br>", "")):
         yield "shape:html"
-    text = re.sub(r"""(?:https?://|www\.)[^\s<>"']+""", " ", _TAG.sub(" ", text), flags=re.I)
+    text = links_and_tags_removed(text)
 
     if _MONEY.search(text):
         yield "shape:money"

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 # an HTML anchor; each occurrence counts once.
 _LINK = re.compile(r"""(?:https?://|www\.)[^\s<>"']+""", re.I)
 _HREF = re.compile(r"""<a\s[^>]*href\s*=\s*["']?([^"'\s>]+)""", re.I)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def links(text):
@@ -15,6 +16,11 @@ def links(text):
     hrefs = _HREF.findall(text)
     without_anchors = _HREF.sub(" ", text)
     return hrefs + _LINK.findall(without_anchors)
+
+
+def links_and_tags_removed(text):
+    """The words of `text` alone: every link and HTML tag replaced by a space."""
+    return _LINK.sub(" ", _TAG.sub(" ", text))
 
 
 def domain_of(url):
