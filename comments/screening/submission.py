@@ -65,6 +65,11 @@ class Signal:
     message: str = ""  # for REJECT: shown to the reader, whose text is kept
     classifier_score: float | None = None
 
+    @classmethod
+    def evidence(cls, reason, score, held_reason):
+        """One kind of evidence that a comment is spam: it holds, and weighs `score`."""
+        return cls(reason, score=score, action=Action.HOLD, held_reason=held_reason)
+
     @property
     def kinds_of_spam_evidence(self):
         if self.score <= 0:

@@ -3,7 +3,7 @@ import re
 
 from django.conf import settings
 
-from comments.screening.submission import Action, Signal
+from comments.screening.submission import Signal
 
 # A phone number as spam leaves it: an international +number, or a national one starting
 # with 0; view counts and years ("1.000.000.000 views", "2015") are not.
@@ -29,9 +29,6 @@ class Contact:
         )  # fmt: skip
         if not found:
             return None
-        return Signal(
-            f"contact details: {found}",
-            score=settings.BROADSHEET_SCREENING_CONTACT_SCORE,
-            action=Action.HOLD,
-            held_reason="it contains contact details",
-        )
+        return Signal.evidence(f"contact details: {found}",
+                               settings.BROADSHEET_SCREENING_CONTACT_SCORE,
+                               held_reason="it contains contact details")  # fmt: skip

@@ -28,12 +28,9 @@ class Links:
         if any(domain_of(url) in SHORTENERS for url in found) or _SPACED_SHORTENER.search(
             submission.body
         ):
-            return Signal(
-                "a shortened link",
-                score=settings.BROADSHEET_SCREENING_SHORTENER_SCORE,
-                action=Action.HOLD,
-                held_reason="it contains a shortened link",
-            )
+            return Signal.evidence("a shortened link",
+                                   settings.BROADSHEET_SCREENING_SHORTENER_SCORE,
+                                   held_reason="it contains a shortened link")  # fmt: skip
         limit = settings.BROADSHEET_SCREENING_MAX_LINKS
         count = len(links(submission.body))
         if limit and count >= limit:

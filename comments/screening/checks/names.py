@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 
-from comments.screening.submission import Action, Signal
+from comments.screening.submission import Signal
 from comments.screening.text import links
 
 # Words that name a trade, not a person: in a writer's name they say "advert".
@@ -28,9 +28,5 @@ class Name:
             what = "a trade, not a person"
         else:
             return None
-        return Signal(
-            f"the name is {what}",
-            score=settings.BROADSHEET_SCREENING_NAME_SCORE,
-            action=Action.HOLD,
-            held_reason="the name looks like a business's",
-        )
+        return Signal.evidence(f"the name is {what}", settings.BROADSHEET_SCREENING_NAME_SCORE,
+                               held_reason="the name looks like a business's")  # fmt: skip
