@@ -275,6 +275,9 @@ class Comment(models.Model):
         editable=False,
         help_text="The classifier's spam probability: 0 is ham-like, 1 is spam-like.",
     )
+    # The checks that pushed toward the verdict ("links", "classifier"): a moderator who
+    # reverses it overrules them (manage.py screening_report counts it).
+    verdict_checks = models.JSONField(default=list, blank=True, editable=False)
 
     # Who moved the comment to its current status, and when.
     status_changed_by = models.ForeignKey(
@@ -384,6 +387,16 @@ class Comment(models.Model):
         from django.utils.safestring import mark_safe
 
         return mark_safe(self.body_html)  # cleaned by bleach in render_comment, on save
+
+    VERDICT_WORDS = {"approve": "Published", "hold": "Held for a moderator", "spam": "Marked spam"}
+
+    @property
+    def verdict_sentence(self):
+        """The screening's verdict and its reasons in one sentence, for moderators."""
+        if not self.verdict:
+            return ""
+        words = self.VERDICT_WORDS.get(self.verdict, self.verdict.capitalize())
+        return f"{words}: {'; '.join(self.reasons)}." if self.reasons else f"{words}."
 
     @property
     def is_approved(self):

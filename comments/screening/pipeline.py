@@ -17,6 +17,7 @@ domain or an address with a spam history, a known campaign's text, ...).
 A check that learns from moderators also has `learn(comment, previous_status)`.
 """
 
+from dataclasses import replace
 from functools import lru_cache
 
 from django.conf import settings
@@ -51,6 +52,7 @@ def screen(submission):
         signal = check(submission)
         if signal is None:
             continue
+        signal = replace(signal, check=check_name(check))
         signals.append(signal)
         if signal.action in (Action.SPAM, Action.REJECT, Action.APPROVE):
             return _verdict(signal.action, signals, submission)
@@ -74,12 +76,28 @@ def screen(submission):
     return _verdict(action, signals, submission)
 
 
+def check_name(check):
+    """A check's short name, as reports show it: its module's ("classifier", "links")."""
+    return type(check).__module__.rpartition(".")[2]
+
+
+def _pushed_toward(action, signal):
+    """Whether `signal` argued for `action`: the checks a moderator overrules by reversing it."""
+    if action == Action.APPROVE:
+        return signal.action == Action.APPROVE or signal.score < 0
+    if action == Action.HOLD:  # a held reason: "first comment" holds by vouching for nothing
+        return signal.action == Action.HOLD or signal.score > 0 or bool(signal.held_reason)
+    return signal.action == action or signal.score > 0
+
+
 def _verdict(action, signals, submission):
     classifier_scores = [s.classifier_score for s in signals if s.classifier_score is not None]
+    pushed = (s.check for s in signals if s.check and _pushed_toward(action, s))
     return Verdict(
         action=action,
         score=round(sum(signal.score for signal in signals), 3),
         reasons=tuple(signal.reason for signal in signals),
+        checks=tuple(dict.fromkeys(pushed)),
         held_reasons=_held_reasons(action, signals, submission),
         message=next((s.message for s in signals if s.action == Action.REJECT), ""),
         classifier_score=classifier_scores[-1] if classifier_scores else None,

@@ -61,6 +61,7 @@ class Signal:
     kinds: int = 0
     trusted: bool = False  # the writer has earned trust: holds that allow it are skipped
     waived_by_trust: bool = False  # a HOLD that a trusted writer skips
+    check: str = ""  # which check said it: set by the pipeline
     held_reason: str = ""  # plain words for the writer, if the comment ends up held
     message: str = ""  # for REJECT: shown to the reader, whose text is kept
     classifier_score: float | None = None
@@ -83,11 +84,13 @@ class Verdict:
 
     `reasons` are for moderators ("3 links; classifier 0.71"); `held_reasons` are the plain
     words shown to a writer whose comment waits ("it contains 3 links"); `message` is shown
-    to a reader whose comment is rejected (and not saved)."""
+    to a reader whose comment is rejected (and not saved). `checks` names the checks that
+    pushed toward this verdict, so a moderator's reversal can be counted against them."""
 
     action: Action
     score: float = 0.0
     reasons: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
     held_reasons: tuple[str, ...] = ()
     message: str = ""
     classifier_score: float | None = None
