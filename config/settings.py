@@ -354,6 +354,7 @@ BROADSHEET_SCREENING_CHECKS = env.list(
         "comments.screening.checks.honeypot.Honeypot",
         "comments.screening.checks.timestamp.FormTimestamp",
         "comments.screening.checks.flood.Flood",
+        "comments.screening.checks.surge.Surge",
         "comments.screening.checks.duplicate.Duplicate",
         "comments.screening.checks.lists.Lists",
         "comments.screening.checks.links.Links",
@@ -390,6 +391,15 @@ BROADSHEET_SCREENING_FLOOD_PER_MINUTE = env.int("BROADSHEET_SCREENING_FLOOD_PER_
 BROADSHEET_SCREENING_CACHE = env.str("BROADSHEET_SCREENING_CACHE", default="default")
 # This many links or more hold a comment (0: no limit).
 BROADSHEET_SCREENING_MAX_LINKS = env.int("BROADSHEET_SCREENING_MAX_LINKS", default=2)
+# Surge mode (comments/screening/surge.py): when the spam, held and refused verdicts of the
+# last window reach the factor times their usual number (and at least the minimum; 0: never),
+# first comments and links are held and the flood limit drops, until the wave has been over
+# for the surge minutes. Moderators are emailed once, and the admin shows a banner.
+BROADSHEET_SURGE_WINDOW_MINUTES = env.int("BROADSHEET_SURGE_WINDOW_MINUTES", default=10)
+BROADSHEET_SURGE_MIN_FLAGGED = env.int("BROADSHEET_SURGE_MIN_FLAGGED", default=30)
+BROADSHEET_SURGE_FACTOR = env.float("BROADSHEET_SURGE_FACTOR", default=5.0)
+BROADSHEET_SURGE_MINUTES = env.int("BROADSHEET_SURGE_MINUTES", default=30)
+BROADSHEET_SURGE_FLOOD_PER_MINUTE = env.int("BROADSHEET_SURGE_FLOOD_PER_MINUTE", default=1)
 # Comments in other languages than these (ISO 639-1 codes) are held for a moderator, never
 # marked spam; empty: no language check. The blog's own language by default.
 BROADSHEET_LANGUAGES = env.list("BROADSHEET_LANGUAGES", default=[LANGUAGE_CODE.split("-")[0]])

@@ -23,6 +23,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from comments.screening import surge
 from comments.screening.submission import (
     FIRST_COMMENT,
     SOMETIMES_CHECKED,
@@ -45,7 +46,14 @@ def checks():
 
 
 def screen(submission):
-    """Judge a new comment and return a Verdict. Nothing is saved here."""
+    """Judge a new comment and return a Verdict. Nothing is saved here; the verdict is
+    counted for surge mode (comments/screening/surge.py)."""
+    verdict = _screen(submission)
+    surge.record(verdict.action)
+    return verdict
+
+
+def _screen(submission):
     signals = []
     kinds = 0  # kinds of evidence that the comment is spam
     for check in checks():
