@@ -99,16 +99,13 @@ class History:
 
     @staticmethod
     def spam_domain(submission):
-        """The first linked domain that a comment marked spam linked to, or None (one
-        query on the stored domains)."""
+        """A linked domain that a comment marked spam linked to, or None: one query on the
+        stored domains, which stops at the first row it finds however many there are."""
         from comments.models import Comment, LinkedDomain
 
         domains = link_domains(submission)[:5]
         if not domains:
             return None
-        found = set(
-            LinkedDomain.objects.filter(domain__in=domains, status=Comment.Status.SPAM)
-            .values_list("domain", flat=True)
-            .distinct()
-        )
-        return next((domain for domain in domains if domain in found), None)
+        linked = LinkedDomain.objects.filter(domain__in=domains, status=Comment.Status.SPAM)
+        found = list(linked.values_list("domain", flat=True)[:1])  # unordered: no sort
+        return found[0] if found else None
