@@ -22,14 +22,14 @@ class CommentAdmin(admin.ModelAdmin):
     raw_id_fields = ["post", "parent", "user"]
     readonly_fields = [
         "post", "parent", "depth", "submitted_at", "ip_address", "user_agent", "user",
-        "verdict", "score", "reasons_list", "held_reasons", "classifier_score",
+        "verdict", "why", "score", "reasons_list", "held_reasons", "classifier_score",
         "status_changed_by", "status_changed_at", "rendered",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["post", "parent", "status", "body", "rendered"]}),
         ("Writer", {"fields": ["author_name", "author_email", "author_url", "user",
                                "notify_replies", "ip_address", "user_agent"]}),
-        ("Screening", {"fields": ["verdict", "score", "reasons_list", "held_reasons",
+        ("Screening", {"fields": ["why", "verdict", "score", "reasons_list", "held_reasons",
                                   "classifier_score"]}),
         ("History", {"fields": ["submitted_at", "status_changed_by", "status_changed_at",
                                 "depth"]}),
@@ -63,9 +63,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Why")
     def why(self, comment):
-        if not comment.reasons:
-            return "—"
-        return f"{comment.verdict}: " + "; ".join(comment.reasons)
+        return comment.verdict_sentence or "—"
 
     @admin.display(description="Spam score", ordering="classifier_score")
     def spam_score(self, comment):

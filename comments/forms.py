@@ -137,4 +137,5 @@ class CommentForm(forms.Form):
             reasons=list(verdict.reasons),
             held_reasons=list(verdict.held_reasons),
             classifier_score=verdict.classifier_score,
+            verdict_checks=list(verdict.checks),
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from blog import caching
 from blog.html import CONTROL_CHARACTERS
 from comments.markup import render_article, render_comment, validate_author_url
+from comments.screening.text import body_hash, domains_linked_from
 
 # Control characters have no place in what a commenter writes, and PostgreSQL refuses NUL.
 # Line breaks and tabs stay in the text of a comment.
@@ -144,16 +145,36 @@ class CommentQuerySet(models.QuerySet):
         """Comments submitted more than `days` days ago."""
         return self.filter(submitted_at__lt=timezone.now() - timedelta(days=days))
 
-    # Changes that skip save() and delete() invalidate the cached threads here.
+    # Changes that skip save() and delete() invalidate the cached threads here, and keep
+    # the stored link domains' copy of the status in step.
     def update(self, **kwargs):
         shown = kwargs.keys() & Comment.SHOWN_FIELDS
         post_ids = set(self.values_list("post_id", flat=True).distinct()) if shown else ()
+        moved = list(self.values_list("pk", flat=True)) if "status" in kwargs else ()
         result = super().update(**kwargs)
         if shown:
             Comment.forget_cached_threads(*post_ids)
+        if moved:
+            LinkedDomain.follow(moved, kwargs["status"])
         return result
 
     update.queryset_only = True
+
+    def bulk_create(self, comments, *args, **kwargs):
+        """Comments written around save() (a benchmark's seed, a test) get what save()
+        stores for the screening checks: the body hash and the linked domains."""
+        comments = list(comments)
+        for comment in comments:
+            comment.author_email = comment.author_email.strip().lower()
+            comment.body_hash = body_hash(comment.body)
+        created = super().bulk_create(comments, *args, **kwargs)
+        LinkedDomain.objects.bulk_create(
+            [link for comment in created for link in LinkedDomain.of(comment)],
+            batch_size=LinkedDomain.BATCH,
+        )
+        return created
+
+    bulk_create.queryset_only = True
 
     def delete(self):
         post_ids = set(self.values_list("post_id", flat=True).distinct())
@@ -212,6 +233,9 @@ class Comment(models.Model):
     )
     body = models.TextField()
     body_html = models.TextField(editable=False, default="")
+    # The normal body's fingerprint (comments/screening/text.py), set on save: the duplicate
+    # and campaign checks find the same text by index instead of reading bodies.
+    body_hash = models.CharField(max_length=32, blank=True, default="", editable=False)
     # The whole <article> as the thread shows it (comments/markup.py), rendered on save.
     html = models.TextField(editable=False, default="")
 
@@ -251,6 +275,9 @@ class Comment(models.Model):
         editable=False,
         help_text="The classifier's spam probability: 0 is ham-like, 1 is spam-like.",
     )
+    # The checks that pushed toward the verdict ("links", "classifier"): a moderator who
+    # reverses it overrules them (manage.py screening_report counts it).
+    verdict_checks = models.JSONField(default=list, blank=True, editable=False)
 
     # Who moved the comment to its current status, and when.
     status_changed_by = models.ForeignKey(
@@ -284,6 +311,7 @@ class Comment(models.Model):
             models.Index(fields=["post", "status", "submitted_at"]),
             models.Index(fields=["author_email", "status"]),
             models.Index(fields=["ip_address", "status"]),
+            models.Index(fields=["body_hash", "status"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -302,16 +330,19 @@ class Comment(models.Model):
         # Stored lowercased, so "same writer" lookups are exact and use the index.
         self.author_email = self.author_email.strip().lower()
         self.body_html = render_comment(self.body)
+        self.body_hash = body_hash(self.body)
         self.depth = self.parent.depth + 1 if self.parent_id else 0
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html", "depth", "html"}
-        if self.pk is None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "body_hash", "depth", "html"}
+        created = self.pk is None
+        if created:
             super().save(*args, **kwargs)  # the article carries the comment's id
             kwargs = {"update_fields": ["html"], "using": kwargs.get("using")}
             args = ()
         self.html = render_article(self, self.post.author_id)
         super().save(*args, **kwargs)
+        LinkedDomain.store(self, created, update_fields)
         self.forget_cached_threads(self.post_id)
 
     def get_absolute_url(self):
@@ -356,6 +387,16 @@ class Comment(models.Model):
         from django.utils.safestring import mark_safe
 
         return mark_safe(self.body_html)  # cleaned by bleach in render_comment, on save
+
+    VERDICT_WORDS = {"approve": "Published", "hold": "Held for a moderator", "spam": "Marked spam"}
+
+    @property
+    def verdict_sentence(self):
+        """The screening's verdict and its reasons in one sentence, for moderators."""
+        if not self.verdict:
+            return ""
+        words = self.VERDICT_WORDS.get(self.verdict, self.verdict.capitalize())
+        return f"{words}: {'; '.join(self.reasons)}." if self.reasons else f"{words}."
 
     @property
     def is_approved(self):
@@ -435,6 +476,65 @@ def _valid_ip(address):
         return str(ipaddress.ip_address(str(address).strip())) if address else None
     except ValueError:
         return None
+
+
+class LinkedDomain(models.Model):
+    """A domain a comment links to, from its body or its website field, with a copy of the
+    comment's status: stored on save, so the history check asks "was this domain marked
+    spam before?" of one index, however large the spam folder grows."""
+
+    # Enough for any comment a person writes; a bot's hundred links add nothing more.
+    MOST_PER_COMMENT = 20
+    BATCH = 500
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="linked_domains")
+    domain = models.CharField(max_length=253)
+    status = models.CharField(max_length=10, choices=Comment.Status.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["domain", "status"])]
+
+    def __str__(self):
+        return f"{self.domain} ({self.get_status_display()})"
+
+    @classmethod
+    def of(cls, comment):
+        """Unsaved rows for the domains `comment` links to."""
+        domains = domains_linked_from(comment.body, comment.author_url)
+        return [
+            cls(comment=comment, domain=domain[:253], status=comment.status)
+            for domain in domains[: cls.MOST_PER_COMMENT]
+        ]
+
+    @classmethod
+    def follow(cls, comment_ids, status):
+        """After a bulk status change: give these comments' rows their new status. `status`
+        is a value, or an expression (bulk_update's), when the new statuses are read back."""
+        if isinstance(status, str):
+            moved = {status: comment_ids}
+        else:
+            moved = {}
+            for start in range(0, len(comment_ids), cls.BATCH):
+                rows = Comment.objects.filter(pk__in=comment_ids[start : start + cls.BATCH])
+                for pk, new in rows.values_list("pk", "status"):
+                    moved.setdefault(new, []).append(pk)
+        for new, ids in moved.items():
+            for start in range(0, len(ids), cls.BATCH):
+                chunk = ids[start : start + cls.BATCH]
+                cls.objects.filter(comment_id__in=chunk).exclude(status=new).update(status=new)
+
+    @classmethod
+    def store(cls, comment, created, update_fields):
+        """Keep `comment`'s rows in step with a save: written when it is created or its
+        links may have changed, their status moved when only the status did. A comment
+        with no links costs no query."""
+        changed = update_fields is None or {"body", "author_url"} & set(update_fields)
+        if created or changed:
+            if not created:
+                cls.objects.filter(comment=comment).delete()
+            cls.objects.bulk_create(cls.of(comment))
+        elif "status" in update_fields and domains_linked_from(comment.body, comment.author_url):
+            cls.objects.filter(comment=comment).update(status=comment.status)
 
 
 class ScreeningRuleQuerySet(models.QuerySet):

@@ -35,6 +35,14 @@ class SaysScore7(Says):
     signal = Signal("test: +7", score=7.0)
 
 
+class SaysScore12(Says):
+    signal = Signal("test: +12", score=12.0)
+
+
+class SaysOverwhelming12(Says):
+    signal = Signal("test: +12, sure", score=12.0, overwhelming=True)
+
+
 class Counts(Says):
     signal = None
 
@@ -67,6 +75,21 @@ def test_a_hold_is_a_floor_that_later_scores_can_raise_to_spam(post, settings):
     assert verdict.action == Action.SPAM
     assert verdict.score == 14
     assert verdict.reasons == ("test: hold", "test: +7", "test: +7")
+
+
+def test_one_check_alone_past_the_spam_line_holds(post, settings):
+    settings.BROADSHEET_SCREENING_CHECKS = [path(SaysScore12)]
+
+    verdict = screen(submission(post))
+
+    assert verdict.action == Action.HOLD
+    assert verdict.reasons == ("test: +12", "held, not spam: one kind of evidence only")
+
+
+def test_one_check_past_the_spam_line_is_spam_when_it_is_overwhelming(post, settings):
+    settings.BROADSHEET_SCREENING_CHECKS = [path(SaysOverwhelming12)]
+
+    assert screen(submission(post)).action == Action.SPAM
 
 
 def test_scores_below_the_spam_line_hold(post, settings):

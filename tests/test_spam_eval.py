@@ -46,14 +46,20 @@ def test_cold_a_new_blog_holds_every_newcomer_and_marks_nothing_spam():
     assert cold["recall"] == 0
 
 
-def test_trained_by_cross_validation_it_catches_the_spam_and_publishes_the_ham():
+def test_trained_by_cross_validation_it_publishes_no_spam_and_buries_no_ham():
+    trained = json.loads(spam_eval(LABELED, "--folds", "4", "--json")[0])["trained"]
+
+    assert trained["spam_published_rate"] == 0
+    assert trained["ham_spam_rate"] == 0
+
+
+def test_trained_by_cross_validation_a_sure_classifier_catches_the_spam(settings):
+    settings.BROADSHEET_CLASSIFIER_SURE_CUTOFF = 0.74
     trained = json.loads(spam_eval(LABELED, "--folds", "4", "--json")[0])["trained"]
 
     assert trained["recall"] == 1
     assert trained["precision"] == 1
     assert trained["f1"] == 1
-    assert trained["ham_spam_rate"] == 0
-    assert trained["spam_published_rate"] == 0
 
 
 def test_trained_on_another_file_it_holds_spam_but_marks_none():
@@ -97,3 +103,52 @@ def test_nothing_is_left_in_the_blog(make_post):
 def test_a_missing_file_is_an_error_not_a_traceback():
     with pytest.raises(CommandError, match="Cannot read"):
         spam_eval("/nonexistent/labeled.jsonl")
+
+
+TWO_SITES = str(Path(__file__).parent / "data" / "labeled_two_sites.jsonl")
+
+
+def test_group_by_screens_each_group_with_a_classifier_that_never_saw_it(settings):
+    # Each site has 4 spam; the classifier speaks only after 5. Left out, a site's spam is
+    # missing from the training, so the classifier abstains and the rules hold everything.
+    settings.BROADSHEET_CLASSIFIER_MIN_TRAINING = 5
+    result = json.loads(spam_eval(TWO_SITES, "--group-by", "site", "--json")[0])
+
+    assert set(result["groups"]) == {"council", "kitchen"}
+    for site in result["groups"].values():
+        assert (site["spam"], site["ham"]) == (4, 4)
+        assert site["spam_held_rate"] == site["ham_held_rate"] == 1
+    by_folds = json.loads(spam_eval(TWO_SITES, "--folds", "4", "--json")[0])["trained"]
+    assert by_folds["ham_held_rate"] < 1
+
+
+def test_group_by_reports_records_without_the_field_and_prints_each_group():
+    out, err = spam_eval(TWO_SITES, "--group-by", "site")
+
+    assert "line 17: no 'site' to group by" in err
+    assert "trained, leave one site out" in out
+    assert "\ncouncil " in out and "\nkitchen " in out
+
+
+def test_group_by_needs_two_groups(tmp_path):
+    one_site = tmp_path / "one_site.jsonl"
+    one_site.write_text(
+        '{"body": "Lovely soup", "label": "ham", "site": "kitchen"}\n'
+        '{"body": "Cheap pills", "label": "spam", "site": "kitchen"}\n'
+    )
+    with pytest.raises(CommandError, match="fewer than two groups"):
+        spam_eval(str(one_site), "--group-by", "site")
+
+
+def test_training_counted_as_own_decisions_publishes_what_outside_training_only_holds():
+    outside = json.loads(spam_eval(LABELED, "--train", LABELED, "--json")[0])["trained"]
+    own = json.loads(spam_eval(LABELED, "--train", LABELED, "--own", "--json")[0])["trained"]
+
+    assert outside["ham_held_rate"] == 1
+    assert own["ham_held_rate"] == 0
+    assert own["ham_spam_rate"] == 0
+
+
+def test_own_goes_with_train():
+    with pytest.raises(CommandError, match="--own goes with --train"):
+        spam_eval(LABELED, "--own")

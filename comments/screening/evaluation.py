@@ -2,7 +2,8 @@
 every record through the real pipeline, cold and trained (`manage.py spam_eval`).
 
 A labeled file has one JSON object a line: {"author", "email", "url", "body", "label":
-"spam"|"ham"}, optionally "ip", "user_agent" and "date"; other keys are ignored.
+"spam"|"ham"}, optionally "ip", "user_agent" and "date"; other keys are ignored, except the
+one named to group records by (`--group-by video`).
 """
 
 import json
@@ -41,6 +42,7 @@ class Labeled:
     body: str
     ip_address: str | None = None
     user_agent: str = ""
+    group: str = ""  # the value of the field records are grouped by, if any
 
     def submission(self, post, form_token):
         return Submission(
@@ -55,9 +57,10 @@ class Labeled:
         )
 
 
-def read_labeled(lines):
+def read_labeled(lines, group_by=None):
     """Parse labeled JSONL lines into (records, problems); a problem is (line number,
-    what is wrong) for a line that was skipped. Blank lines are ignored."""
+    what is wrong) for a line that was skipped. Blank lines are ignored. With `group_by`,
+    each record's group is the value of that field (a record without it: a problem)."""
     records, problems = [], []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -81,6 +84,10 @@ def read_labeled(lines):
         if not fields["body"].strip():
             problems.append((number, "no body"))
             continue
+        group = record.get(group_by) if group_by else ""
+        if group_by and group in (None, ""):
+            problems.append((number, f"no {group_by!r} to group by"))
+            continue
         records.append(
             Labeled(
                 line=number,
@@ -91,19 +98,20 @@ def read_labeled(lines):
                 body=fields["body"],
                 ip_address=_ip(record.get("ip")),
                 user_agent=str(record.get("user_agent") or "")[:500],
+                group=str(group),
             )
         )
     return records, problems
 
 
-def read_labeled_file(path, stderr):
+def read_labeled_file(path, stderr, group_by=None):
     """The records of a labeled JSONL file, for the management commands: each skipped line
     is reported on `stderr` with its number; an unreadable file is a CommandError."""
     from django.core.management import CommandError
 
     try:
         with open(path, encoding="utf-8") as lines:
-            records, problems = read_labeled(lines)
+            records, problems = read_labeled(lines, group_by)
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
     for number, problem in problems:
@@ -128,28 +136,43 @@ def train_from(records, *, own):
     return trained[bayes.SPAM], trained[bayes.HAM]
 
 
-def evaluate(records, *, folds=10, training=None, seed=0):
+def evaluate(records, *, folds=10, training=None, own=False, by_group=False, seed=0):
     """Screen every record through the real pipeline, on a blog with no comments, rules or
-    training (cold), and trained: by stratified k-fold cross-validation as moderators'
-    decisions would train it (own training), or, given `training` records, on those as a
-    bootstrap from elsewhere (outside training).
+    training (cold), and trained, in one of three ways:
+
+    - by stratified k-fold cross-validation, as moderators' decisions would train it;
+    - with `by_group`, leaving one group out at a time (train on every other group, screen
+      that one): how it does on comments unlike those it learned from, say under a video
+      it never saw, which is what a blog new to it looks like;
+    - given `training` records, trained on those: as a bootstrap from elsewhere (outside
+      training, which never marks spam), or with `own` as if they were this blog's own
+      decisions.
 
     Everything happens inside a transaction that is rolled back, each fold in its own
     savepoint: nothing leaks between folds or into the blog's data. Run it on a copy of
     the database, not a busy production one: it holds the comment tables while it runs."""
     started = time.monotonic()
+    result = {}
     with isolated_blog() as post:
         cold = _screen_each(records, post)
         if training is not None:
-            train_from(training, own=False)
+            train_from(training, own=own)
             trained = _screen_each(records, post)
+        elif by_group:
+            groups = _groups(records)
+            trained = _held_out(records, post, list(groups.values()))
+            result["groups"] = {
+                name: summary([records[i] for i in indexes], [trained[i] for i in indexes])
+                for name, indexes in groups.items()
+            }
         else:
-            trained = _cross_validate(records, post, folds, seed)
+            trained = _held_out(records, post, _stratified_folds(records, folds, seed))
     return {
         "cold": summary(records, cold),
         "trained": summary(records, trained),
         "records": len(records),
         "seconds": round(time.monotonic() - started, 2),
+        **result,
     }
 
 
@@ -176,16 +199,17 @@ def isolated_blog():
             bayes.forget_totals()
 
 
-def _cross_validate(records, post, folds, seed):
-    """Train on everything once, then for each fold take its records back out (in a
-    savepoint), screen them, and roll back: the same counts as training on the other
-    folds, at a tenth of the cost."""
+def _held_out(records, post, folds):
+    """Screen each fold (a list of record indexes) with the classifier trained on every
+    other record, as moderators' decisions train it. Trains on everything once, then for
+    each fold takes its records back out (in a savepoint), screens them, and rolls back:
+    the same counts as training on the other folds, at a fraction of the cost."""
     token_sets = [bayes.tokens(record) for record in records]
     for label in LABELS:
         same = [found for found, r in zip(token_sets, records, strict=True) if r.label == label]
         bayes.train_tokens(same, label, own=True)
     verdicts = [None] * len(records)
-    for fold in _stratified_folds(records, folds, seed):
+    for fold in folds:
         with transaction.atomic():
             for label in LABELS:
                 held_out = [token_sets[i] for i in fold if records[i].label == label]
@@ -195,6 +219,14 @@ def _cross_validate(records, post, folds, seed):
                 verdicts[i] = verdict
             transaction.set_rollback(True)
     return verdicts
+
+
+def _groups(records):
+    """{group: [record indexes]}, groups in the order they first appear."""
+    groups = {}
+    for i, record in enumerate(records):
+        groups.setdefault(record.group, []).append(i)
+    return groups
 
 
 def _stratified_folds(records, folds, seed):

@@ -47,14 +47,35 @@ class Signal:
 
     `score` moves the total toward spam (positive) or toward approval (negative). `action`,
     when set, is a verdict: SPAM, REJECT and APPROVE end the screening at once, HOLD means
-    "at least held" and lets later checks add their reasons (and push it to spam)."""
+    "at least held" and lets later checks add their reasons (and push it to spam).
+
+    A total that reaches the spam score is spam only with evidence of two kinds or more, or
+    one signal `overwhelming` on its own; otherwise it is held (see pipeline.py). A signal
+    that scores toward spam is one kind of evidence unless it says it is `kinds` (a history
+    of spam from this address and from this link domain are two)."""
 
     reason: str
     score: float = 0.0
     action: Action | None = None
+    overwhelming: bool = False
+    kinds: int = 0
+    trusted: bool = False  # the writer has earned trust: holds that allow it are skipped
+    waived_by_trust: bool = False  # a HOLD that a trusted writer skips
+    check: str = ""  # which check said it: set by the pipeline
     held_reason: str = ""  # plain words for the writer, if the comment ends up held
     message: str = ""  # for REJECT: shown to the reader, whose text is kept
     classifier_score: float | None = None
+
+    @classmethod
+    def evidence(cls, reason, score, held_reason):
+        """One kind of evidence that a comment is spam: it holds, and weighs `score`."""
+        return cls(reason, score=score, action=Action.HOLD, held_reason=held_reason)
+
+    @property
+    def kinds_of_spam_evidence(self):
+        if self.score <= 0:
+            return 0
+        return self.kinds or 1
 
 
 @dataclass(frozen=True)
@@ -63,11 +84,13 @@ class Verdict:
 
     `reasons` are for moderators ("3 links; classifier 0.71"); `held_reasons` are the plain
     words shown to a writer whose comment waits ("it contains 3 links"); `message` is shown
-    to a reader whose comment is rejected (and not saved)."""
+    to a reader whose comment is rejected (and not saved). `checks` names the checks that
+    pushed toward this verdict, so a moderator's reversal can be counted against them."""
 
     action: Action
     score: float = 0.0
     reasons: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
     held_reasons: tuple[str, ...] = ()
     message: str = ""
     classifier_score: float | None = None

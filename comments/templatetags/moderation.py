@@ -9,3 +9,11 @@ register = template.Library()
 def comments_awaiting_moderation():
     """How many comments wait for a moderator (shown on the admin index)."""
     return Comment.objects.awaiting_moderation().count()
+
+
+@register.simple_tag
+def surge_in_force():
+    """The surge under way ({"since", "until"}), or None: the admin shows a banner."""
+    from comments.screening import surge
+
+    return surge.in_force()

@@ -1,10 +1,14 @@
-"""Time the screening of new comments against a classifier trained on ~100,000 tokens.
+"""Time the screening of new comments on a blog with a full spam folder and a classifier
+trained on ~100,000 tokens.
 
-    manage.py bench_screening [--tokens 100000] [--comments 2000]
+    manage.py bench_screening [--spam 100000] [--approved 10000] [--tokens 100000]
+                              [--comments 2000]
 
-Builds the trained state inside a transaction that is rolled back (the blog's own data is
-untouched), screens varied comments through the real pipeline (Akismet left out: it is a
-network call), and prints the median and 99th-percentile time per comment and the rate.
+Seeds the stored comments (spam from many senders and link domains, approved comments from
+regular readers) and the trained state inside a transaction that is rolled back (the blog's
+own data is untouched), screens varied comments through the real pipeline (Akismet left
+out: it is a network call), some of them from the seeded spammers and regulars, and prints
+the median and 99th-percentile time per comment and the rate.
 """
 
 import random
@@ -15,7 +19,7 @@ from django.core.management import BaseCommand
 from django.db import connection
 from django.test.utils import override_settings
 
-from comments.models import TokenCount
+from comments.models import Comment, LinkedDomain, TokenCount
 from comments.screening import bayes
 from comments.screening.evaluation import Labeled, isolated_blog, screen_timed
 
@@ -26,6 +30,8 @@ class Command(BaseCommand):
     help = "Benchmark screening one comment with ~100,000 trained tokens: p50, p99, rate."
 
     def add_arguments(self, parser):
+        parser.add_argument("--spam", type=int, default=100_000, help="spam comments stored")
+        parser.add_argument("--approved", type=int, default=10_000, help="approved comments")
         parser.add_argument("--tokens", type=int, default=100_000)
         parser.add_argument("--comments", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=1)
@@ -36,9 +42,11 @@ class Command(BaseCommand):
         vocabulary = [_word(rng) for _ in range(max(1000, options["tokens"] // 5))]
         checks = [path for path in settings.BROADSHEET_SCREENING_CHECKS if "akismet" not in path]
         with override_settings(BROADSHEET_SCREENING_CHECKS=checks), isolated_blog() as post:
+            senders = _Senders(rng, vocabulary)
+            stored = _store_comments(rng, vocabulary, senders, post, options)
             trained = _build_trained_state(rng, vocabulary, options["tokens"])
             tokens = TokenCount.objects.count()
-            comments = [_comment(rng, vocabulary, spam=rng.random() < 0.5)
+            comments = [senders.dress(_comment(rng, vocabulary, spam=rng.random() < 0.5))
                         for _ in range(options["comments"])]  # fmt: skip
             list(screen_timed(comments[:50], post))  # warm up connections and caches
             timings = [seconds for _, seconds in screen_timed(comments, post)]
@@ -46,9 +54,75 @@ class Command(BaseCommand):
         p50 = statistics.median(timings) * 1000
         p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000
         self.stdout.write(
+            f"{stored[Comment.Status.SPAM]} spam and {stored[Comment.Status.APPROVED]} "
+            f"approved comments stored ({stored['links']} linked domains).\n"
             f"Trained on {trained} comments ({tokens} tokens); screened {len(timings)}.\n"
             f"p50 {p50:.2f} ms   p99 {p99:.2f} ms   {len(timings) / sum(timings):.0f} comments/s"
         )
+
+
+class _Senders:
+    """The spammers and regular readers of the seeded blog: addresses, IPs and link
+    domains that new comments share with stored ones."""
+
+    def __init__(self, rng, vocabulary):
+        self.rng = rng
+        self.spam_emails = [f"{_word(rng)}{n}@{_word(rng)}.example" for n in range(20_000)]
+        self.spam_ips = [f"203.0.{n // 250}.{n % 250 + 1}" for n in range(10_000)]
+        self.spam_domains = [f"{_word(rng)}-{n}.example" for n in range(3_000)]
+        self.regulars = [f"{_word(rng)}{n}@mail.example" for n in range(2_000)]
+        # Readers link to a few popular sites, over and over.
+        self.popular = ["wikipedia.org", "github.com", "youtube.com", "bbc.co.uk", "gov.uk"]
+
+    def spam(self, comment):
+        return dict(author_email=self.rng.choice(self.spam_emails),
+                    ip_address=self.rng.choice(self.spam_ips),
+                    author_url=f"https://{self.rng.choice(self.spam_domains)}/"
+                    if self.rng.random() < 0.5 else "")  # fmt: skip
+
+    def dress(self, comment):
+        """A new comment: a third of them from someone the blog has seen before."""
+        from dataclasses import replace
+
+        known = self.rng.random() < 0.33
+        if comment.label == bayes.SPAM and known:
+            return replace(comment, **self.spam(comment))
+        if comment.label == bayes.HAM and known:
+            body = comment.body + f" https://{self.rng.choice(self.popular)}/wiki/Page"
+            return replace(comment, author_email=self.rng.choice(self.regulars), body=body)
+        return comment
+
+
+def _store_comments(rng, vocabulary, senders, post, options):
+    """Spam and approved comments as a busy blog keeps them, created in bulk (which
+    stores the body hash and linked domains as save() does)."""
+    made = {Comment.Status.SPAM: 0, Comment.Status.APPROVED: 0}
+    wanted = {Comment.Status.SPAM: options["spam"], Comment.Status.APPROVED: options["approved"]}
+    for status, count in wanted.items():
+        for start in range(0, count, 2000):
+            batch = []
+            for _ in range(min(2000, count - start)):
+                spam = status == Comment.Status.SPAM
+                labeled = _comment(rng, vocabulary, spam=spam)
+                body = labeled.body
+                if spam and rng.random() < 0.6:
+                    body += f" https://{rng.choice(senders.spam_domains)}/{_word(rng)}"
+                elif not spam and rng.random() < 0.2:
+                    body += f" https://{rng.choice(senders.popular)}/{_word(rng)}"
+                sender = senders.spam(labeled) if spam else {
+                    "author_email": rng.choice(senders.regulars), "ip_address": labeled.ip_address,
+                    "author_url": "",
+                }  # fmt: skip
+                batch.append(Comment(post=post, author_name=labeled.author_name, body=body,
+                                     status=status, **sender))  # fmt: skip
+            Comment.objects.bulk_create(batch, batch_size=bayes.BATCH)
+            made[status] += len(batch)
+    made["links"] = LinkedDomain.objects.count()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Comment, LinkedDomain):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return made
 
 
 def _build_trained_state(rng, vocabulary, wanted_tokens):

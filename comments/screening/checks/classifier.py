@@ -10,10 +10,15 @@ class Classifier:
     and the arithmetic live in comments/screening/bayes.py).
 
     Abstains until trained on BROADSHEET_CLASSIFIER_MIN_TRAINING messages of each class.
-    Then a score at or above BROADSHEET_CLASSIFIER_SPAM_CUTOFF is spam on its own (it scores
-    BROADSHEET_SCREENING_SPAM_SCORE, which a known author's history can still pull back to a
-    hold); one at or below BROADSHEET_CLASSIFIER_HAM_CUTOFF scores toward approval (enough,
-    on its own, to publish a newcomer's comment); the band between holds for a moderator,
+    Then a score at or above BROADSHEET_CLASSIFIER_SPAM_CUTOFF scores
+    BROADSHEET_SCREENING_SPAM_SCORE, which holds the comment unless another check agrees
+    that it is spam, or the score is at or above BROADSHEET_CLASSIFIER_SURE_CUTOFF, when it
+    is spam on its own (a known author's history can still pull either back to a hold).
+    Words are one kind of evidence, and on a blog unlike the ones it learned from they
+    mislead: a reader's excited "check out this video" reads like spam.
+
+    One at or below BROADSHEET_CLASSIFIER_HAM_CUTOFF scores toward approval (enough, on
+    its own, to publish a newcomer's comment); the band between holds for a moderator,
     scoring half the spam score when it leans to spam.
 
     A classifier trained mostly on another site's comments (`manage.py train_spam`)
@@ -26,25 +31,29 @@ class Classifier:
         minimum = settings.BROADSHEET_CLASSIFIER_MIN_TRAINING
         if trained.spam < minimum or trained.ham < minimum:
             return None
-        p = bayes.spam_probability(submission, trained)
-        reason = f"classifier {p:.2f}"
+        p, pushes = bayes.judge(submission, trained)
+        words = f": {bayes.explain(pushes)}" if pushes else ""
         own_minimum = settings.BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING
         learning = trained.own_spam < own_minimum or trained.own_ham < own_minimum
         if p >= settings.BROADSHEET_CLASSIFIER_SPAM_CUTOFF:
             if learning:
-                return Signal(f"{reason} (still learning this blog: held, not spam)",
-                              action=Action.HOLD, classifier_score=p)  # fmt: skip
-            return Signal(reason, score=settings.BROADSHEET_SCREENING_SPAM_SCORE,
+                return Signal(f"classifier {p:.2f}, still learning this blog: held, not spam"
+                              f"{words}", action=Action.HOLD, classifier_score=p)  # fmt: skip
+            return Signal(f"classifier {p:.2f}{words}",
+                          score=settings.BROADSHEET_SCREENING_SPAM_SCORE,
+                          overwhelming=p >= settings.BROADSHEET_CLASSIFIER_SURE_CUTOFF,
                           classifier_score=p)  # fmt: skip
         if p > settings.BROADSHEET_CLASSIFIER_HAM_CUTOFF:
             # Unsure but leaning spam: half the spam score, so a spam history tips it over.
             leans_spam = p >= 0.5 and not learning
             leaning = settings.BROADSHEET_SCREENING_SPAM_SCORE / 2 if leans_spam else 0.0
-            return Signal(f"{reason} (unsure)", score=leaning, action=Action.HOLD,
+            return Signal(f"classifier {p:.2f}, unsure{words}", score=leaning,
+                          action=Action.HOLD, waived_by_trust=True,
                           classifier_score=p)  # fmt: skip
         if learning:
-            return Signal(reason, classifier_score=p)
-        return Signal(reason, score=settings.BROADSHEET_SCREENING_APPROVE_SCORE,
+            return Signal(f"classifier {p:.2f}{words}", classifier_score=p)
+        return Signal(f"classifier {p:.2f}{words}",
+                      score=settings.BROADSHEET_SCREENING_APPROVE_SCORE,
                       classifier_score=p)  # fmt: skip
 
     def learn(self, comment, previous_status):

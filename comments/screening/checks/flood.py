@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 
 from blog import caching
+from comments.screening import surge
 from comments.screening.submission import Action, Signal
 
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
@@ -11,7 +12,8 @@ WINDOW_SECONDS = 60
 
 
 class Flood:
-    """More than N comments a minute from one IP address or one email: rejected.
+    """More than N comments a minute from one IP address or one email: rejected (fewer
+    during a surge, see comments/screening/surge.py).
 
     Counted in the shared cache (Redis in production), so the limit holds across gunicorn
     workers and nodes. Every attempt counts, including rejected ones. While the cache
@@ -21,6 +23,8 @@ class Flood:
         limit = settings.BROADSHEET_SCREENING_FLOOD_PER_MINUTE
         if not limit:
             return None
+        if surge.in_force():
+            limit = min(limit, settings.BROADSHEET_SURGE_FLOOD_PER_MINUTE)
         keys = []
         if submission.ip_address:
             keys.append(f"flood:ip:{submission.ip_address}")

@@ -2,7 +2,7 @@ from comments.screening.submission import Action, Signal
 
 
 class TrustedUser:
-    """Moderators and the post's own author, logged in, are published at once."""
+    """Staff, moderators and the post's own author, logged in, are published at once."""
 
     def __call__(self, submission):
         user = submission.user
@@ -12,4 +12,6 @@ class TrustedUser:
             return Signal("written by the post's author", action=Action.APPROVE)
         if user.has_perm("comments.change_comment"):
             return Signal("written by a moderator", action=Action.APPROVE)
+        if user.is_staff and user.is_active:
+            return Signal("written by a staff member", action=Action.APPROVE)
         return None

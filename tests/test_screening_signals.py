@@ -1,0 +1,137 @@
+"""Signals that carry from one site to another: a shortened link, contact details, a name that
+is a trade or a link, and a comment in another language. Each catches the comment it is
+for and leaves a reader's alone; none marks spam on its own."""
+
+import pytest
+
+from comments.models import Comment
+from comments.screening import screen
+from comments.screening.submission import Action
+from tests.screening import submission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post("Parking charges")
+
+
+@pytest.fixture
+def known(post):
+    """Dana has an approved comment: with nothing against a comment, it is published."""
+    comment = Comment(post=post, author_name="Dana", author_email="dana@example.net",
+                      body="An earlier comment.", status=Comment.Status.APPROVED)  # fmt: skip
+    comment.save()
+
+
+def verdict_on(post, **fields):
+    return screen(submission(post, **fields))
+
+
+def says(verdict, words):
+    return any(words in reason for reason in verdict.reasons)
+
+
+# --- shortened links
+
+
+SHORTENED = ["Free ringtones here https://bit.ly/3xYz12 enjoy", "my new song adf.ly / KlD3Y"]
+
+
+@pytest.mark.parametrize("body", SHORTENED)
+def test_a_shortened_link_is_held_and_named(post, known, body):
+    verdict = verdict_on(post, body=body)
+
+    assert verdict.action == Action.HOLD
+    assert verdict.held_reasons == ("it contains a shortened link",)
+    assert says(verdict, "a shortened link")
+
+
+def test_a_link_to_the_page_itself_is_no_shortened_link(post, known):
+    verdict = verdict_on(post, body="The council's own page: https://council.example/parking")
+
+    assert verdict.action == Action.APPROVE
+
+
+# --- contact details
+
+
+@pytest.mark.parametrize("body", [
+    "Lonely? talk to me +44 7935 454150 xxx",
+    "Best loans, whatsapp me on the number in my profile",
+    "Get your refund: call us at the office, 0687119038",
+])  # fmt: skip
+def test_contact_details_are_held(post, known, body):
+    verdict = verdict_on(post, body=body)
+
+    assert verdict.action == Action.HOLD
+    assert says(verdict, "contact details")
+
+
+@pytest.mark.parametrize("body", [
+    "1.000.000.000 views and counting, what a year 2015 was",
+    "The charge went from 1,250 to 2,400 pounds between 2019 and 2023.",
+])  # fmt: skip
+def test_numbers_that_are_not_phone_numbers_pass(post, known, body):
+    assert verdict_on(post, body=body).action == Action.APPROVE
+
+
+# --- names
+
+
+@pytest.mark.parametrize(
+    "name", ["Best Printer Support", "cheap essays online", "www.loans.example"]
+)
+def test_a_name_that_is_a_trade_or_a_link_is_held(post, name):
+    verdict = verdict_on(post, author_name=name, author_email="new@example.net")
+
+    assert says(verdict, "the name is")
+    assert verdict.action == Action.HOLD
+
+
+@pytest.mark.parametrize("name", ["George Best", "Dana Reader", "María José Online-Smith"])
+def test_a_persons_name_passes(post, known, name):
+    verdict = verdict_on(post, author_name=name)
+
+    assert not says(verdict, "the name is")
+    assert verdict.action == Action.APPROVE
+
+
+# --- language
+
+
+def test_a_comment_in_another_language_is_held_not_spam(post, known, settings):
+    settings.BROADSHEET_LANGUAGES = ["en"]
+
+    verdict = verdict_on(post, body="Je pense que le conseil devrait publier ses comptes rendus "
+                                    "beaucoup plus tôt, comme les autres communes.")  # fmt: skip
+
+    assert verdict.action == Action.HOLD
+    assert says(verdict, "written in another language (fr")
+    assert verdict.held_reasons == ("a moderator who reads its language will look at it",)
+
+
+def test_a_comment_in_the_blogs_languages_passes(post, known, settings):
+    settings.BROADSHEET_LANGUAGES = ["en", "fr"]
+    french = "Je pense que le conseil devrait publier ses comptes rendus beaucoup plus tôt."
+
+    assert verdict_on(post, body=french).action == Action.APPROVE
+    assert verdict_on(post, body="I think the council should publish its minutes much sooner "
+                                 "than it does.").action == Action.APPROVE  # fmt: skip
+
+
+def test_a_short_comment_is_not_guessed_at(post, known, settings):
+    settings.BROADSHEET_LANGUAGES = ["en"]
+
+    assert verdict_on(post, body="Merci beaucoup !").action == Action.APPROVE
+
+
+# --- together
+
+
+def test_two_kinds_of_evidence_make_spam(post):
+    verdict = verdict_on(post, author_name="Cheap Loans Online", author_email="x@loans.example",
+                         body="Fast cash today, whatsapp me on +1 555 010 2233 4455")  # fmt: skip
+
+    assert verdict.action == Action.SPAM
