@@ -120,6 +120,8 @@ def _posts(rng, author, count):
     Post.tags.through.objects.bulk_create(
         Post.tags.through(post=post, tag=tag) for post in posts for tag in rng.sample(tags, 3)
     )
+    # What saving a post and setting its tags store for search (on PostgreSQL).
+    Post.objects.filter(pk__in=[post.pk for post in posts]).refresh_search_documents()
     return posts
 
 
