@@ -11,13 +11,12 @@ whether replies are open are filled in per page, by plain string work.
 """
 
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.template.loader import render_to_string
 
-from blog.html import ALLOWED_PROTOCOLS, add_link_rel, sanitize
+from blog.html import ALLOWED_PROTOCOLS, add_link_rel, sanitize, without_control_characters
 
 # A commenter's website becomes a link on the page: a valid http(s) address, never
 # javascript: or data:. The comment's field, the form and linkable_url all use it.
@@ -128,11 +127,8 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text):
-    """`text` as one plain line, for an email header or a "From: …" line: line breaks and
-    other control characters become spaces, bidi controls are dropped, spaces squeezed.
+    """`text` as one plain line, for a name, an email header or a "From: …" line: control
+    characters and bidi controls dropped, line breaks and runs of spaces made one space.
 
     A newline in a subject would make Django refuse the email (BadHeaderError)."""
-    text = _BIDI_CONTROLS.sub("", text)
-    text = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
-                   for char in text)  # fmt: skip
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(_BIDI_CONTROLS.sub("", without_control_characters(text)).split())

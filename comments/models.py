@@ -1,6 +1,5 @@
 import hashlib
 import ipaddress
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,15 +12,12 @@ from django.utils import timezone
 
 from blog import caching
 from blog.html import CONTROL_CHARACTERS
-from comments.markup import render_article, render_comment, validate_author_url
+from comments.markup import one_line, render_article, render_comment, validate_author_url
 from comments.screening.text import body_hash, domains_linked_from
 
 # Control characters have no place in what a commenter writes, and PostgreSQL refuses NUL.
 # Line breaks and tabs stay in the text of a comment.
 _CONTROL = CONTROL_CHARACTERS
-# The marks that reorder text: a name with one turns the rest of a line (or of an email
-# subject) around.
-_REORDERING = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class AlreadySent(Exception):
@@ -59,11 +55,11 @@ class CommentQuerySet(models.QuerySet):
             post=post,
             parent=parent,
             body=body,
-            author_name=_one_line(author_name)[:100],
+            author_name=one_line(author_name)[:100],
             author_email=_valid_email(author_email),
             author_url=_valid_author_url(author_url),
             ip_address=_valid_ip(ip_address),
-            user_agent=_one_line(user_agent)[:500],
+            user_agent=one_line(user_agent)[:500],
             **decided,
         )
         comment.form_key = _form_key(form_nonce, post, author_name, author_email, body)
@@ -439,7 +435,7 @@ def _form_key(form_nonce, post, author_name, author_email, body):
     and the name, email and text as they are stored. "" without a one-time number."""
     if not form_nonce:
         return ""
-    sent = [form_nonce, str(post.pk), _one_line(author_name)[:100], _valid_email(author_email),
+    sent = [form_nonce, str(post.pk), one_line(author_name)[:100], _valid_email(author_email),
             writable_text(body)]  # fmt: skip
     return hashlib.sha256("\x00".join(sent).encode()).hexdigest()
 
@@ -447,12 +443,6 @@ def _form_key(form_nonce, post, author_name, author_email, body):
 def writable_text(text):
     """A comment's text as it is stored: without control characters (line breaks stay)."""
     return _CONTROL.sub("", text or "")
-
-
-def _one_line(text):
-    """`text` on one line: control characters and reordering marks removed, line breaks and
-    runs of spaces made one space."""
-    return " ".join(_REORDERING.sub("", writable_text(text)).split())
 
 
 def _valid_email(address):
