@@ -130,6 +130,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # rate limits and cached pages hold across gunicorn workers and nodes.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, sharing one Redis client per connection pool (see the module).
+    CACHES["default"]["BACKEND"] = "blog.cache_backends.RedisCache"
     # A Redis that stops answering must cost a request a fraction of a second, not the
     # worker's whole timeout: blog/caching.py then serves without it for a few seconds.
     CACHES["default"].setdefault("OPTIONS", {})

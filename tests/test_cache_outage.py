@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Nothing listens on port 1: every cache call fails at once, as with Redis stopped.
 DEAD_REDIS = {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "BACKEND": "blog.cache_backends.RedisCache",
     "LOCATION": "redis://127.0.0.1:1/0",
     "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
 }

@@ -66,9 +66,9 @@ def test_flood_limit_holds_across_two_cache_clients(make_post, settings):
     """Two workers (two cache clients on one Redis) count into the same window."""
     settings.CACHES = {
         **settings.CACHES,
-        "worker_a": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "worker_a": {"BACKEND": "blog.cache_backends.RedisCache",
                      "LOCATION": REDIS_URL, "KEY_PREFIX": "flood-test"},
-        "worker_b": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "worker_b": {"BACKEND": "blog.cache_backends.RedisCache",
                      "LOCATION": REDIS_URL, "KEY_PREFIX": "flood-test"},
     }  # fmt: skip
     settings.BROADSHEET_SCREENING_FLOOD_PER_MINUTE = 2
