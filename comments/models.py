@@ -1,5 +1,6 @@
 import hashlib
 import ipaddress
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -666,8 +667,6 @@ class OutgoingEmailQuerySet(models.QuerySet):
         """Take up to `limit` due emails for one delivery. Each is pushed out of the due
         list for CLAIM_SECONDS first, so two deliveries running at once (two workers, a
         cron job) never send the same email; one that dies mid-way leaves them due again."""
-        import uuid
-
         now = timezone.now()
         ids = list(self.due().values_list("pk", flat=True)[:limit])
         if not ids:
@@ -677,6 +676,22 @@ class OutgoingEmailQuerySet(models.QuerySet):
             pk__in=ids, status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now
         ).update(claim=claim, next_attempt_at=now + timedelta(seconds=OutgoingEmail.CLAIM_SECONDS))
         return list(self.filter(claim=claim).order_by("attempts", "id"))
+
+    def claim(self, emails):
+        """Take these emails (just written by this request) for one delivery, as claim_due
+        does; one query when no other sender took any of them first, the usual case."""
+        if not emails:
+            return []
+        claim = uuid.uuid4()
+        until = timezone.now() + timedelta(seconds=OutgoingEmail.CLAIM_SECONDS)
+        taken = self.filter(
+            pk__in=[email.pk for email in emails], claim=None, status=OutgoingEmail.Status.QUEUED
+        ).update(claim=claim, next_attempt_at=until)
+        if taken < len(emails):  # a cron run took some: send only what is ours
+            return list(self.filter(claim=claim).order_by("id"))
+        for email in emails:
+            email.claim, email.next_attempt_at = claim, until
+        return list(emails)
 
     def release(self):
         """Put claimed emails back in the due list untouched (a delivery ran out of time)."""

@@ -116,17 +116,17 @@ def comments_approved(comments):
             emails.append(OutgoingEmail.build(comment, [email], subject, body, headers))
     if emails:
         OutgoingEmail.objects.bulk_create(emails)
-        outbox.deliver_after_commit()
+        outbox.deliver_after_commit(emails)
 
 
 def send(comment, *, to, subject, body, headers=None):
     """Write one email to the outbox; it goes when the current transaction commits."""
     from comments.models import OutgoingEmail
 
-    OutgoingEmail.objects.queue(
+    email = OutgoingEmail.objects.queue(
         comment=comment, to=to, subject=subject, body=body, headers=headers
     )
-    outbox.deliver_after_commit()
+    outbox.deliver_after_commit([email])
 
 
 def about(comment):

@@ -22,6 +22,8 @@ BATCH_SIZE = 100
 # After the mail server could not be reached, requests stop trying for this long (in this
 # process), so readers do not each wait EMAIL_TIMEOUT while it is down; the retries go on.
 PAUSE_SECONDS = 60
+# How often, at most, a request that sent its own emails also looks for due retries.
+SWEEP_SECONDS = 60
 # The server refused this one message; the connection is still good for the next.
 MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
@@ -40,18 +42,30 @@ class _Pause:
     until = 0.0  # time.monotonic() before which requests leave the outbox alone
 
 
-def deliver_after_commit():
-    """Send what is due once the current transaction commits. A transaction that wrote many
-    emails (a bulk approval) registers this many times: the first delivery takes them all,
-    over one connection, and the others find nothing left to send."""
-    transaction.on_commit(_deliver_in_request)
+class _Sweep:
+    next_at = 0.0  # time.monotonic() after which a request also sends the due retries
 
 
-def _deliver_in_request():
+def deliver_after_commit(emails=None):
+    """Send `emails` (just written in this transaction) once it commits; without `emails`,
+    whatever is due. Either way a request also sends the outbox's due retries, at most once
+    every SWEEP_SECONDS in this process, so nothing waits for send_notifications where cron
+    was never set up. A transaction that registers this many times (a bulk approval) is
+    served by the first delivery; the others find nothing left to send."""
+    if emails is not None and any(email.pk is None for email in emails):
+        emails = None  # a database that does not return new ids: send what is due
+    transaction.on_commit(lambda: _deliver_in_request(emails))
+
+
+def _deliver_in_request(emails):
     if time.monotonic() < _Pause.until:
         return  # the server failed a moment ago; send_notifications retries
     try:
-        deliver(time_budget=settings.EMAIL_TIMEOUT)
+        if emails is not None:
+            deliver(OutgoingEmail.objects.claim(emails), time_budget=settings.EMAIL_TIMEOUT)
+        if emails is None or time.monotonic() >= _Sweep.next_at:
+            _Sweep.next_at = time.monotonic() + SWEEP_SECONDS
+            deliver(time_budget=settings.EMAIL_TIMEOUT)
     except Exception:
         logger.exception("The outbox could not be sent; send_notifications will retry")
 
@@ -61,10 +75,12 @@ def resume():
     _Pause.until = 0.0
 
 
-def deliver(limit=BATCH_SIZE, time_budget=None):
-    """Send up to `limit` due emails over one connection, recording each as sent or failed.
-    With `time_budget` (seconds), emails not started by then are left due for later."""
-    emails = OutgoingEmail.objects.claim_due(limit)
+def deliver(emails=None, limit=BATCH_SIZE, time_budget=None):
+    """Send `emails` (claimed already), or else up to `limit` due ones, over one connection,
+    recording each as sent or failed. With `time_budget` (seconds), emails not started by
+    then are left due for later."""
+    if emails is None:
+        emails = OutgoingEmail.objects.claim_due(limit)
     done = Delivery()
     if not emails:
         return done

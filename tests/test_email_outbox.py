@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import outbox
 from comments.models import Comment, OutgoingEmail
 from tests.commenting import BOB, NEWCOMER, posted_comment, text
 from tests.smtp_standin import _free_port
@@ -101,6 +102,24 @@ def test_the_refused_email_goes_once_the_server_recovers_and_only_once(
     assert "Is the 8:15 ferry cancelled?" in mail.get_content()
     email = OutgoingEmail.objects.get()
     assert (email.status, email.attempts) == (OutgoingEmail.Status.SENT, 2)
+
+
+def test_without_cron_a_later_comment_sends_the_email_that_waited(
+    post, write_comment, smtp_standin, clock
+):
+    smtp_standin.refuse = "554 5.7.1 Service unavailable"
+    write_comment(post, "Is the 8:15 ferry cancelled?", **NEWCOMER)
+    smtp_standin.refuse = None
+    clock.advance(minutes=2)  # the refused email's retry is due
+    outbox._Sweep.next_at = 0.0  # and this process last looked for retries a while ago
+
+    write_comment(post, "Is the 9:40 running?", author_name="Grace",
+                  author_email="grace@example.net")
+
+    sent = [mail.get_content() for mail in smtp_standin.messages]
+    assert len(sent) == 2
+    assert any("8:15" in mail for mail in sent) and any("9:40" in mail for mail in sent)
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_retries_wait_longer_each_time_and_stop_after_the_last_attempt(
