@@ -340,7 +340,10 @@ class Comment(models.Model):
         self.html = render_article(self, self.post.author_id)
         super().save(*args, **kwargs)
         LinkedDomain.store(self, created, update_fields)
-        self.forget_cached_threads(self.post_id)
+        # A new comment that waits (held or spam) shows nowhere a cached page does: a wave
+        # of spam leaves the pages readers get from the cache as they are.
+        if self.is_approved or not created:
+            self.forget_cached_threads(self.post_id)
 
     def get_absolute_url(self):
         """The comment on the comment page of its post that shows it (one query)."""

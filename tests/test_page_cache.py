@@ -52,6 +52,16 @@ def test_a_new_approved_comment_shows_on_the_very_next_view(client, post, regula
     assert "The roads line is double last year" in page_text(page)
 
 
+def test_held_comments_leave_the_stored_page_as_it_is(client, post, write_comment):
+    Client().get(post.get_absolute_url())
+    for n in range(3):  # a wave of comments that all wait for a moderator
+        write_comment(post, f"Cheap essays, number {n}.", by=Client(), **NEWCOMER)
+
+    page = Client().get(post.get_absolute_url())
+    assert outcome(page) == "hit"
+    assert "Cheap essays" not in page_text(page)
+
+
 def test_a_moderators_approval_shows_on_the_very_next_view(client, post, write_comment):
     held = posted_comment(write_comment(post, "First time here: well argued.", **NEWCOMER))
     assert "well argued" not in page_text(Client().get(post.get_absolute_url()))
