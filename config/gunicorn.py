@@ -24,6 +24,21 @@ graceful_timeout = timeout
 keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = max_requests // 10
+# The application is loaded once, in the master, before the workers are forked, with the
+# read-only data screening needs (the language model, some 70 MB): the workers share its
+# pages instead of each building a copy, and a worker recycled after max_requests starts
+# ready. Nothing at import opens a database or cache connection that forking would share.
+preload_app = _env.bool("GUNICORN_PRELOAD", default=True)
+
+
+def when_ready(server):
+    """In the master, after the preloaded application, before the first worker."""
+    if server.cfg.preload_app:
+        from comments.screening.pipeline import warm_up
+
+        warm_up()
+
+
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

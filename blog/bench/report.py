@@ -90,16 +90,19 @@ def figures(queries, writing, stored, workers_mb, load):
         f"  stored exactly once: {stored['stored_once']} of {comments['acknowledged']}; "
         f"missing {stored['missing']}, stored twice or more {stored['duplicated']}; "
         f"statuses {stored['statuses']}",
-        "Resident memory per worker after the runs: "
-        + ", ".join(f"{mb:.0f}" for mb in workers_mb)
-        + (f" MB (largest {max(workers_mb):.0f} MB)" if workers_mb else "(no workers)"),
+        "Memory per worker after the runs, resident (of it unique to the worker): "
+        + ", ".join(f"{rss:.0f} ({'?' if own is None else f'{own:.0f}'})"
+                    for rss, own in workers_mb)  # fmt: skip
+        + (f" MB (largest resident {max(rss for rss, _ in workers_mb):.0f} MB)"
+           if workers_mb else "(no workers)"),  # fmt: skip
         f"Machine: {os.cpu_count()} CPUs; load average {load[0]:.1f} at the start, "
         f"{load[1]:.1f} at the end (everything else running shares the CPUs)",
     ]
     return lines, {
         "queries_per_page": queries,
         "comments": comments,
-        "worker_rss_mb": [round(mb, 1) for mb in workers_mb],
+        "worker_rss_mb": [round(rss, 1) for rss, _ in workers_mb],
+        "worker_unique_mb": [None if own is None else round(own, 1) for _, own in workers_mb],
         "cpus": os.cpu_count(),
         "load_average": {"start": load[0], "end": load[1]},
     }

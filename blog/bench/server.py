@@ -93,12 +93,22 @@ class Gunicorn:
             return "(no log)"
 
 
-def resident_mb(pid):
-    """A process's resident memory (VmRSS), in megabytes."""
+def memory_mb(pid):
+    """A process's memory in megabytes: (resident, unique). Resident (VmRSS) counts every
+    page the process maps, the ones it shares with gunicorn's master and the other workers
+    included; unique (private pages, from smaps_rollup) is what the worker adds on its own."""
+    resident = unique = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            resident = int(line.split()[1]) / 1024
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:  # an older kernel: unique memory unknown
+        return resident, None
+    for line in rollup:
+        if line.startswith(("Private_Clean:", "Private_Dirty:")):
+            unique += int(line.split()[1]) / 1024
+    return resident, unique
 
 
 def _parents():

@@ -45,6 +45,14 @@ def checks():
     return _load(tuple(settings.BROADSHEET_SCREENING_CHECKS))
 
 
+def warm_up():
+    """Load what the checks read on every comment (a model, say) now, not on the first
+    comment: gunicorn calls this in its master so the workers share it (config/gunicorn.py)."""
+    for check in checks():
+        if hasattr(check, "warm_up"):
+            check.warm_up()
+
+
 def screen(submission):
     """Judge a new comment and return a Verdict. Nothing is saved here; the verdict is
     counted for surge mode (comments/screening/surge.py)."""

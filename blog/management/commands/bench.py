@@ -33,7 +33,7 @@ from django.urls import reverse
 from whitenoise.compress import Compressor
 
 from blog.bench import browser, database, dataset, report, wrk
-from blog.bench.server import Gunicorn, free_port, resident_mb
+from blog.bench.server import Gunicorn, free_port, memory_mb
 from comments.models import Comment
 
 CEILING_FILE = "bench/post-14-comments.html"
@@ -136,7 +136,7 @@ class Command(BaseCommand):
             rows = self.load(server, targets, sizes)
             writing = self.write_comments(server, blog)
             server.wait_until_idle()
-            workers_mb = [resident_mb(pid) for pid in server.workers()]
+            workers_mb = [memory_mb(pid) for pid in server.workers()]
         finally:
             server.stop()
         stored = stored_once(writing.acknowledged, blog.commented_post_id)

@@ -17,6 +17,10 @@ class Language:
     who can read it, never marked spam: a reader writing in their own language is no
     spammer, but neither the classifier nor the moderators' lists know their words."""
 
+    def warm_up(self):
+        if settings.BROADSHEET_LANGUAGES:
+            _identifier()
+
     def __call__(self, submission):
         wanted = settings.BROADSHEET_LANGUAGES
         if not wanted:
