@@ -56,6 +56,7 @@ def warm_up():
 def screen(submission):
     """Judge a new comment and return a Verdict. Nothing is saved here; the verdict is
     counted for surge mode (comments/screening/surge.py)."""
+    submission.forget_lookups()
     verdict = _screen(submission)
     surge.record(verdict.action)
     return verdict
@@ -135,12 +136,7 @@ def _held_reasons(action, signals, submission):
 
 
 def _is_first_comment(submission):
-    from comments.models import Comment
-
-    if not submission.author_email:
-        return True
-    earlier = Comment.objects.approved().filter(author_email=submission.author_email.lower())
-    return not earlier.exists()
+    return not submission.author_email or not submission.stored.approved_ever
 
 
 def learn(comment, previous_status):

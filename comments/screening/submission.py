@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -20,6 +21,26 @@ class Submission:
     form_token: str = ""
     honeypot: str = ""
     user: Any = None
+
+    @cached_property
+    def stored(self):
+        """What the stored comments say about this one (lookups.Stored): one query, made
+        by the first check that asks."""
+        from comments.screening.lookups import stored_history
+
+        return stored_history(self)
+
+    @cached_property
+    def spam_domain(self):
+        """A domain this comment links to that spam linked to before, or None."""
+        from comments.screening.lookups import spam_domain
+
+        return spam_domain(self)
+
+    def forget_lookups(self):
+        """Look the stored comments up again on next use: a screening starts afresh."""
+        self.__dict__.pop("stored", None)
+        self.__dict__.pop("spam_domain", None)
 
     @property
     def form_nonce(self):

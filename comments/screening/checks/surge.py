@@ -10,17 +10,11 @@ class Surge:
     comment with any link, is held for a moderator, whatever the other checks say."""
 
     def __call__(self, submission):
-        from comments.models import Comment
-
         if not surge.in_force():
             return None
         if link_domains(submission):
             why = "a link during a surge"
-        elif not (
-            submission.author_email
-            and Comment.objects.approved().filter(author_email=submission.author_email.lower())
-            .exists()
-        ):  # fmt: skip
+        elif not (submission.author_email and submission.stored.approved_ever):
             why = "a first comment during a surge"
         else:
             return None
