@@ -27,12 +27,32 @@ from blog.models import (
 )  # fmt: skip
 
 
+class PublishingFilter(admin.SimpleListFilter):
+    """Drafts, scheduled posts (published, waiting for their date) and live ones."""
+
+    title = "publishing"
+    parameter_name = "publishing"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Published")]
+
+    def queryset(self, request, queryset):
+        chosen = {
+            "draft": lambda: queryset.filter(status=Post.Status.DRAFT),
+            "scheduled": queryset.scheduled,
+            "live": queryset.published,
+        }.get(self.value())
+        return chosen() if chosen else queryset
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = [
-        "title", "status", "publish_at", "is_live", "sticky", "author", "comments_open",
+        "title", "publishing", "publish_at", "is_live", "sticky", "author", "comments_open",
     ]  # fmt: skip
-    list_filter = ["status", "sticky", "comments_open", "publish_at", "categories", "author"]
+    list_filter = [
+        PublishingFilter, "sticky", "comments_open", "publish_at", "categories", "author",
+    ]  # fmt: skip
     list_select_related = ["author"]
     search_fields = ["title", "body", "excerpt", "slug"]
     date_hierarchy = "publish_at"
@@ -52,6 +72,12 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Live")
     def is_live(self, post):
         return post.is_published
+
+    @admin.display(description="Status", ordering="status")
+    def publishing(self, post):
+        if post.is_scheduled:
+            return f"Scheduled for {_moment(post.publish_at)}"
+        return post.get_status_display()
 
     def get_changeform_initial_data(self, request):
         initial = {"author": request.user.pk}
@@ -184,7 +210,11 @@ class PostAdmin(admin.ModelAdmin):
 
 
 def _when(revision):
-    return date_format(timezone.localtime(revision.saved_at), "DATETIME_FORMAT")
+    return _moment(revision.saved_at)
+
+
+def _moment(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @admin.register(DonationLink)
