@@ -246,6 +246,15 @@ class Post(ShownToReaders):
         return closes_at is None or closes_at > timezone.now()
 
     @property
+    def will_accept_comments(self):
+        """For a draft or scheduled post: whether it will be open for comments once live
+        (published now, or at its publish date if that is later)."""
+        if not self.comments_open:
+            return False
+        closes_at = self.comments_close_at
+        return closes_at is None or closes_at > max(timezone.now(), self.publish_at)
+
+    @property
     def comments_close_at(self):
         """When comments close by themselves (BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS), if ever."""
         days = settings.BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS

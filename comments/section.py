@@ -101,9 +101,12 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         form = CommentForm(post, initial=initial, user=request.user)
     else:
         reply_to = _reply_target(thread, str(form.data.get("parent", "")))
+    # The author previewing a draft or scheduled post sees the section as it will be once
+    # live, its form shown but disabled: comments/views.py refuses comments until then.
+    previewed_open = not post.is_published and post.will_accept_comments
     return {
         "thread": thread,
-        "thread_html": thread.html(post, post.accepts_comments),
+        "thread_html": thread.html(post, post.accepts_comments or previewed_open),
         "comment_page": page,
         "comment_pages": [
             (number, post.comment_page_url(number)) for number in range(1, outline.page_count + 1)
@@ -113,6 +116,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         "comment_form": form,
         "reply_to": reply_to,
         "accepts_comments": post.accepts_comments,
+        "comments_open_when_live": previewed_open,
         "rejection": rejection,
         "rejected_text": rejected_text,
     }
