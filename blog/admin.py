@@ -75,9 +75,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def publishing(self, post):
-        if post.is_scheduled:
-            return f"Scheduled for {_moment(post.publish_at)}"
-        return post.get_status_display()
+        return _publishing(post)
 
     def get_changeform_initial_data(self, request):
         initial = {"author": request.user.pk}
@@ -163,6 +161,8 @@ class PostAdmin(admin.ModelAdmin):
                 request, post, revision=revision,
                 title=f"Version of {_when(revision)}: {revision.title}",
                 changes=revisions.compare(revision, post),
+                publishing_differs=revisions.publishing_differs(revision, post),
+                publishing_now=_publishing(post),
                 can_restore=self.has_change_permission(request, post),
             ),
         )  # fmt: skip
@@ -174,17 +174,28 @@ class PostAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, post):
             raise PermissionDenied
         revision = get_object_or_404(post.revisions, pk=revision_id)
+        with_publishing = request.POST.get("with_publishing") == "on"
+        kept_own = not with_publishing and revisions.publishing_differs(revision, post)
         try:
-            restored = revisions.restore(revision, by=request.user)
+            restored = revisions.restore(revision, by=request.user, with_publishing=with_publishing)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect("admin:blog_post_version", post.pk, revision.pk)
+        post.refresh_from_db()
+        publishing = (
+            f"It kept its own status and publish date: {_publishing(post)}."
+            if kept_own
+            else f"Its status and publish date are the version's: {_publishing(post)}."
+        )
         if restored is None:
             self.message_user(
-                request, f"The post already is the version of {_when(revision)}.", messages.INFO
+                request,
+                f"The post already has the content of the version of {_when(revision)}. "
+                f"{publishing}",
+                messages.INFO,
             )
         else:
-            message = f"Restored the version of {_when(revision)}."
+            message = f"Restored the version of {_when(revision)}. {publishing}"
             self.log_change(request, post, message)
             self.message_user(request, f"{message} It is kept as a new version too.")
         return redirect(reverse("admin:blog_post_change", args=[post.pk]))
@@ -211,6 +222,13 @@ class PostAdmin(admin.ModelAdmin):
 
 def _when(revision):
     return _moment(revision.saved_at)
+
+
+def _publishing(post):
+    """Draft, Published, or Scheduled with the date it goes live."""
+    if post.is_scheduled:
+        return f"Scheduled for {_moment(post.publish_at)}"
+    return post.get_status_display()
 
 
 def _moment(moment):
