@@ -4,7 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +14,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from blog import images, revisions
+from blog import image_picker, images, revisions
+from blog.html import without_control_characters
 from blog.models import (
     Category,
     DonationLink,
@@ -87,9 +88,30 @@ class PostAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         help_texts = {
             "body": "Markdown. Raw HTML is allowed and sanitized. Place an uploaded image with "
-            "![alt text](image:ID): each image in Images shows the line to copy.",
+            "![alt text](image:ID): Insert, beside each image in the list, puts it at the cursor.",
         }
         return super().get_form(request, obj, help_texts=help_texts, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body" and self._may_see_images(request):
+            kwargs["widget"] = image_picker.BodyWithImagePicker(
+                can_upload=self.admin_site.is_registered(Image)
+                and request.user.has_perm("blog.add_image"),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def image_choices_view(self, request):
+        """The image picker's list again: after an upload, or for the words in its search box."""
+        if not self._may_see_images(request):
+            raise PermissionDenied
+        # Any text a browser sends finds nothing rather than failing (NUL on PostgreSQL).
+        query = without_control_characters(request.GET.get("q", "")).strip()[:100]
+        return HttpResponse(image_picker.choices(query))
+
+    @staticmethod
+    def _may_see_images(request):
+        user = request.user
+        return user.has_perm("blog.view_image") or user.has_perm("blog.change_image")
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -127,6 +149,8 @@ class PostAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("image-choices/", view(self.image_choices_view),
+                 name="blog_post_image_choices"),
             path("<path:object_id>/versions/", view(self.versions_view),
                  name="blog_post_versions"),
             path("<path:object_id>/versions/<int:revision_id>/", view(self.version_view),
@@ -333,11 +357,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Image")
     def thumbnail(self, image):
-        return self._img(image, 96)
+        return image_picker.image_tag(image, 96)
 
     @admin.display(description="Preview")
     def preview(self, image):
-        return self._img(image, 480)
+        return image_picker.image_tag(image, 480)
 
     @admin.display(description="To place it in a post, copy")
     def markdown(self, image):
@@ -352,17 +376,6 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html_join(
             ", ", '<a href="{}">{} px wide</a>', ((r.url, r.width) for r in image.renditions)
         )
-
-    @staticmethod
-    def _img(image, width):
-        if not image.width:
-            return "—"
-        shown = image.best_variant(width * 2)
-        height = round(image.height * width / image.width)
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="" loading="lazy">',
-            shown.url, width, height,
-        )  # fmt: skip
 
 
 @admin.register(LegacyRedirect)
