@@ -101,12 +101,13 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         form = CommentForm(post, initial=initial, user=request.user)
     else:
         reply_to = _reply_target(thread, str(form.data.get("parent", "")))
-    # The author previewing a draft or scheduled post sees the section as it will be once
-    # live, its form shown but disabled: comments/views.py refuses comments until then.
+    # The author previewing a draft or scheduled post sees the form as it will be once live,
+    # disabled (comments/views.py refuses comments until then). The thread keeps no Reply
+    # links: the reply script would carry the form out of its disabled fieldset.
     previewed_open = not post.is_published and post.will_accept_comments
     return {
         "thread": thread,
-        "thread_html": thread.html(post, post.accepts_comments or previewed_open),
+        "thread_html": thread.html(post, post.accepts_comments),
         "comment_page": page,
         "comment_pages": [
             (number, post.comment_page_url(number)) for number in range(1, outline.page_count + 1)

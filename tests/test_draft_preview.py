@@ -46,7 +46,7 @@ def test_a_scheduled_post_preview_says_when_comments_open(client, make_post, aut
     assert 'id="comment-form"' in section
 
 
-def test_a_preview_shows_the_thread_as_readers_will_see_it_with_reply_links(
+def test_a_preview_shows_the_thread_without_reply_links_that_would_free_the_form(
     client, draft, author
 ):
     # A post taken back to a draft keeps the comments it had.
@@ -59,7 +59,9 @@ def test_a_preview_shows_the_thread_as_readers_will_see_it_with_reply_links(
     section = comment_section(client.get(draft.get_absolute_url()))
 
     assert "Written while it was live." in section
-    assert f"replytocom={comment.pk}" in section
+    assert f'id="li-comment-{comment.pk}"' in section
+    assert "replytocom=" not in section
+    assert '<fieldset class="comment-preview" disabled>' in section
 
 
 def test_a_preview_of_a_post_with_comments_switched_off_says_they_are_closed(
