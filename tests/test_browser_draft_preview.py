@@ -4,10 +4,8 @@ will see it, and nothing in it can be typed into or sent until the post is publi
 Headless Debian Chromium through Playwright (tests/browser.py); skipped without it, except
 in CI."""
 
-from django.conf import settings
-
 from blog.models import Post
-from tests.browser import BROWSER_TEST_MARKS, expect
+from tests.browser import BROWSER_TEST_MARKS, carry_login, expect
 
 pytestmark = BROWSER_TEST_MARKS
 
@@ -18,11 +16,7 @@ def test_the_preview_form_cannot_be_filled_in_or_sent(
     draft = make_post("Work in progress", status=Post.Status.DRAFT)
     client.force_login(author)
     page = open_page()
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])  # fmt: skip
+    carry_login(page, client, live_server)
 
     page.goto(draft.get_absolute_url())
 

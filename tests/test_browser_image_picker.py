@@ -6,10 +6,9 @@ Headless Debian Chromium through Playwright (tests/browser.py); skipped without 
 in CI."""
 
 import pytest
-from django.conf import settings
 
 from blog.models import Image
-from tests.browser import BROWSER_TEST_MARKS, expect
+from tests.browser import BROWSER_TEST_MARKS, carry_login, expect
 from tests.test_browser_content_security_policy import RECORD_VIOLATIONS
 from tests.test_images import picture_file, upload
 
@@ -28,11 +27,7 @@ def dawn(client, editor):
 def post_form(open_page, client, live_server, dawn):
     """The new-post form, opened by the logged-in editor, recording CSP violations."""
     page = open_page()
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])  # fmt: skip
+    carry_login(page, client, live_server)
     page.add_init_script(RECORD_VIOLATIONS)
     page.goto("/admin/blog/post/add/")
     expect(page.locator(".image-picker")).to_contain_text("Boats in the harbour at dawn")
