@@ -93,25 +93,17 @@ class PostAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, help_texts=help_texts, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "body" and self._may_see_images(request):
-            kwargs["widget"] = image_picker.BodyWithImagePicker(
-                can_upload=self.admin_site.is_registered(Image)
-                and request.user.has_perm("blog.add_image"),
-            )
+        if db_field.name == "body" and (widget := image_picker.body_widget_for(request.user)):
+            kwargs["widget"] = widget
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def image_choices_view(self, request):
         """The image picker's list again: after an upload, or for the words in its search box."""
-        if not self._may_see_images(request):
+        if not image_picker.may_see_images(request.user):
             raise PermissionDenied
         # Any text a browser sends finds nothing rather than failing (NUL on PostgreSQL).
         query = without_control_characters(request.GET.get("q", "")).strip()[:100]
         return HttpResponse(image_picker.choices(query))
-
-    @staticmethod
-    def _may_see_images(request):
-        user = request.user
-        return user.has_perm("blog.view_image") or user.has_perm("blog.change_image")
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -312,6 +304,11 @@ class PageAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body" and (widget := image_picker.body_widget_for(request.user)):
+            kwargs["widget"] = widget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ImageForm(forms.ModelForm):

@@ -1,6 +1,7 @@
-"""The image picker beside a post's body in the admin: the uploaded images, each with its
-thumbnail, alt text and an Insert button that puts its Markdown (`![alt](image:ID)`) at the
-cursor, and a link that uploads another in the admin's popup and brings it back to the list.
+"""The image picker under the body of a post or a page in the admin: the uploaded images,
+each with its thumbnail, alt text and an Insert button that puts its Markdown
+(`![alt](image:ID)`) at the cursor, and a link that uploads another in the admin's popup and
+brings it back to the list.
 
 The buttons work through static/js/image-picker.js, a plain file: the Content-Security-Policy
 allows no inline script, and there is no JavaScript build step.
@@ -41,6 +42,18 @@ def choices(query=""):
     return render_to_string(
         "admin/blog/post/_image_choices.html", {"choices": shown, "query": query}
     )
+
+
+def may_see_images(user):
+    return user.has_perm("blog.view_image") or user.has_perm("blog.change_image")
+
+
+def body_widget_for(user):
+    """The body's widget with the picker, for a `user` who may see images (None otherwise:
+    the admin's plain textarea)."""
+    if not may_see_images(user):
+        return None
+    return BodyWithImagePicker(can_upload=user.has_perm("blog.add_image"))
 
 
 class BodyWithImagePicker(AdminTextareaWidget):

@@ -29,14 +29,15 @@ def picker(page):
     return html[start : html.index("</ul>", start)]
 
 
-@pytest.mark.parametrize("page", ["add", "change"])
+@pytest.mark.parametrize("form", ["new post", "post", "new page"])
 def test_the_post_form_lists_the_images_with_thumbnails_alt_text_and_insert_buttons(
-    client, harbour_images, make_post, page
+    client, harbour_images, make_post, form
 ):
-    address = (
-        reverse("admin:blog_post_add") if page == "add"
-        else reverse("admin:blog_post_change", args=[make_post().pk])
-    )  # fmt: skip
+    address = {
+        "new post": lambda: reverse("admin:blog_post_add"),
+        "post": lambda: reverse("admin:blog_post_change", args=[make_post().pk]),
+        "new page": lambda: reverse("admin:blog_page_add"),
+    }[form]()
 
     shown = picker(client.get(address))
 
