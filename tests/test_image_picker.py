@@ -30,7 +30,7 @@ def picker(page):
 
 
 @pytest.mark.parametrize("form", ["new post", "post", "new page"])
-def test_the_post_form_lists_the_images_with_thumbnails_alt_text_and_insert_buttons(
+def test_post_and_page_forms_list_the_images_with_thumbnails_alt_text_and_insert_buttons(
     client, harbour_images, make_post, form
 ):
     address = {
