@@ -4,7 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +14,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from blog import images, revisions
+from blog import image_picker, images, revisions
+from blog.html import without_control_characters
 from blog.models import (
     Category,
     DonationLink,
@@ -27,12 +28,32 @@ from blog.models import (
 )  # fmt: skip
 
 
+class PublishingFilter(admin.SimpleListFilter):
+    """Drafts, scheduled posts (published, waiting for their date) and live ones."""
+
+    title = "publishing"
+    parameter_name = "publishing"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Published")]
+
+    def queryset(self, request, queryset):
+        chosen = {
+            "draft": lambda: queryset.filter(status=Post.Status.DRAFT),
+            "scheduled": queryset.scheduled,
+            "live": queryset.published,
+        }.get(self.value())
+        return chosen() if chosen else queryset
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = [
-        "title", "status", "publish_at", "is_live", "sticky", "author", "comments_open",
+        "title", "publishing", "publish_at", "is_live", "sticky", "author", "comments_open",
     ]  # fmt: skip
-    list_filter = ["status", "sticky", "comments_open", "publish_at", "categories", "author"]
+    list_filter = [
+        PublishingFilter, "sticky", "comments_open", "publish_at", "categories", "author",
+    ]  # fmt: skip
     list_select_related = ["author"]
     search_fields = ["title", "body", "excerpt", "slug"]
     date_hierarchy = "publish_at"
@@ -53,6 +74,10 @@ class PostAdmin(admin.ModelAdmin):
     def is_live(self, post):
         return post.is_published
 
+    @admin.display(description="Status", ordering="status")
+    def publishing(self, post):
+        return _publishing(post)
+
     def get_changeform_initial_data(self, request):
         initial = {"author": request.user.pk}
         first_category = Category.objects.order_by("pk").first()
@@ -63,9 +88,22 @@ class PostAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         help_texts = {
             "body": "Markdown. Raw HTML is allowed and sanitized. Place an uploaded image with "
-            "![alt text](image:ID): each image in Images shows the line to copy.",
+            "![alt text](image:ID): Insert, beside each image in the list, puts it at the cursor.",
         }
         return super().get_form(request, obj, help_texts=help_texts, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body" and (widget := image_picker.body_widget_for(request.user)):
+            kwargs["widget"] = widget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def image_choices_view(self, request):
+        """The image picker's list again: after an upload, or for the words in its search box."""
+        if not image_picker.may_see_images(request.user):
+            raise PermissionDenied
+        # Any text a browser sends finds nothing rather than failing (NUL on PostgreSQL).
+        query = without_control_characters(request.GET.get("q", "")).strip()[:100]
+        return HttpResponse(image_picker.choices(query))
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -103,6 +141,8 @@ class PostAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("image-choices/", view(self.image_choices_view),
+                 name="blog_post_image_choices"),
             path("<path:object_id>/versions/", view(self.versions_view),
                  name="blog_post_versions"),
             path("<path:object_id>/versions/<int:revision_id>/", view(self.version_view),
@@ -137,6 +177,8 @@ class PostAdmin(admin.ModelAdmin):
                 request, post, revision=revision,
                 title=f"Version of {_when(revision)}: {revision.title}",
                 changes=revisions.compare(revision, post),
+                publishing_differs=revisions.publishing_differs(revision, post),
+                publishing_now=_publishing(post),
                 can_restore=self.has_change_permission(request, post),
             ),
         )  # fmt: skip
@@ -148,17 +190,28 @@ class PostAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, post):
             raise PermissionDenied
         revision = get_object_or_404(post.revisions, pk=revision_id)
+        with_publishing = request.POST.get("with_publishing") == "on"
+        kept_own = not with_publishing and revisions.publishing_differs(revision, post)
         try:
-            restored = revisions.restore(revision, by=request.user)
+            restored = revisions.restore(revision, by=request.user, with_publishing=with_publishing)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect("admin:blog_post_version", post.pk, revision.pk)
+        post.refresh_from_db()
+        publishing = (
+            f"It kept its own status and publish date: {_publishing(post)}."
+            if kept_own
+            else f"Its status and publish date are the version's: {_publishing(post)}."
+        )
         if restored is None:
             self.message_user(
-                request, f"The post already is the version of {_when(revision)}.", messages.INFO
+                request,
+                f"The post already has the content of the version of {_when(revision)}. "
+                f"{publishing}",
+                messages.INFO,
             )
         else:
-            message = f"Restored the version of {_when(revision)}."
+            message = f"Restored the version of {_when(revision)}. {publishing}"
             self.log_change(request, post, message)
             self.message_user(request, f"{message} It is kept as a new version too.")
         return redirect(reverse("admin:blog_post_change", args=[post.pk]))
@@ -184,7 +237,18 @@ class PostAdmin(admin.ModelAdmin):
 
 
 def _when(revision):
-    return date_format(timezone.localtime(revision.saved_at), "DATETIME_FORMAT")
+    return _moment(revision.saved_at)
+
+
+def _publishing(post):
+    """Draft, Published, or Scheduled with the date it goes live."""
+    if post.is_scheduled:
+        return f"Scheduled for {_moment(post.publish_at)}"
+    return post.get_status_display()
+
+
+def _moment(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @admin.register(DonationLink)
@@ -241,6 +305,11 @@ class PageAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body" and (widget := image_picker.body_widget_for(request.user)):
+            kwargs["widget"] = widget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class ImageForm(forms.ModelForm):
     class Meta:
@@ -285,11 +354,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Image")
     def thumbnail(self, image):
-        return self._img(image, 96)
+        return image_picker.image_tag(image, 96)
 
     @admin.display(description="Preview")
     def preview(self, image):
-        return self._img(image, 480)
+        return image_picker.image_tag(image, 480)
 
     @admin.display(description="To place it in a post, copy")
     def markdown(self, image):
@@ -304,17 +373,6 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html_join(
             ", ", '<a href="{}">{} px wide</a>', ((r.url, r.width) for r in image.renditions)
         )
-
-    @staticmethod
-    def _img(image, width):
-        if not image.width:
-            return "—"
-        shown = image.best_variant(width * 2)
-        height = round(image.height * width / image.width)
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="" loading="lazy">',
-            shown.url, width, height,
-        )  # fmt: skip
 
 
 @admin.register(LegacyRedirect)

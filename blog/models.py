@@ -69,6 +69,10 @@ class PostQuerySet(ShownToReadersQuerySet):
         kept to their own address and archives)."""
         return self.published().filter(show_on_home=True)
 
+    def scheduled(self):
+        """Published posts whose publish date has not come yet: they go live by themselves."""
+        return self.filter(status=Post.Status.PUBLISHED, publish_at__gt=timezone.now())
+
     def months(self):
         """The months these posts fall in, newest first, as dicts with `month` (a date in the
         blog's time zone), `post_count` and `last_updated`: one query."""
@@ -85,8 +89,8 @@ class PostQuerySet(ShownToReadersQuerySet):
         now = timezone.now()
 
         def read():
-            found = self.filter(status=Post.Status.PUBLISHED, publish_at__gt=now)
-            return found.order_by("publish_at").values_list("publish_at", flat=True).first()
+            found = self.scheduled().order_by("publish_at")
+            return found.values_list("publish_at", flat=True).first()
 
         moment = caching.get_or_set("next-scheduled", read, depends_on=[caching.CONTENT])
         if moment is not None and moment <= now:
@@ -240,6 +244,15 @@ class Post(ShownToReaders):
             return False
         closes_at = self.comments_close_at
         return closes_at is None or closes_at > timezone.now()
+
+    @property
+    def will_accept_comments(self):
+        """For a draft or scheduled post: whether it will be open for comments once live
+        (published now, or at its publish date if that is later)."""
+        if not self.comments_open:
+            return False
+        closes_at = self.comments_close_at
+        return closes_at is None or closes_at > max(timezone.now(), self.publish_at)
 
     @property
     def comments_close_at(self):

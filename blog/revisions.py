@@ -22,6 +22,9 @@ FIELDS = [
 ]  # fmt: skip
 SETS = ["categories", "tags"]
 _COLUMNS = [Post._meta.get_field(name).attname for name in FIELDS]  # featured_image_id
+# Whether and when the post is live: a restore keeps the post's own unless asked, so that
+# bringing back an old draft's words does not take a published post off the blog.
+PUBLISHING = ["status", "publish_at"]
 
 
 def record(post, *, by=None, at=None):
@@ -53,10 +56,12 @@ def record_outside_changes(post):
     return record(stored)
 
 
-def restore(revision, *, by):
+def restore(revision, *, by, with_publishing=False):
     """Put `revision` back on its post, save the post (its HTML is rendered again), and keep
-    the result as a new version by `by`. Returns that version, or None if the post already
-    was this version. Raises ValidationError if another post has taken the address since."""
+    the result as a new version by `by`. The post keeps its status and publish date unless
+    `with_publishing`. Returns that version, or None if nothing changed.
+
+    Raises ValidationError if another post has taken the address since."""
     post = revision.post
     if Post.objects.exclude(pk=post.pk).filter(slug=revision.slug).exists():
         raise ValidationError(
@@ -66,7 +71,8 @@ def restore(revision, *, by):
     with transaction.atomic():
         record_outside_changes(post)
         for column in _COLUMNS:
-            setattr(post, column, getattr(revision, column))
+            if with_publishing or column not in PUBLISHING:
+                setattr(post, column, getattr(revision, column))
         post.save()
         for name in SETS:
             kept = list(getattr(revision, name).all())
@@ -76,6 +82,11 @@ def restore(revision, *, by):
                 getattr(post, name).set(kept)
         post.refresh_search_document()
         return record(post, by=by)
+
+
+def publishing_differs(revision, post):
+    """Whether the version was in another status, or dated otherwise, than the post now."""
+    return any(getattr(revision, name) != getattr(post, name) for name in PUBLISHING)
 
 
 def _state(item):

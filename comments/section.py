@@ -101,6 +101,10 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         form = CommentForm(post, initial=initial, user=request.user)
     else:
         reply_to = _reply_target(thread, str(form.data.get("parent", "")))
+    # The author previewing a draft or scheduled post sees the form as it will be once live,
+    # disabled (comments/views.py refuses comments until then). The thread keeps no Reply
+    # links: the reply script would carry the form out of its disabled fieldset.
+    previewed_open = not post.is_published and post.will_accept_comments
     return {
         "thread": thread,
         "thread_html": thread.html(post, post.accepts_comments),
@@ -113,6 +117,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         "comment_form": form,
         "reply_to": reply_to,
         "accepts_comments": post.accepts_comments,
+        "comments_open_when_live": previewed_open,
         "rejection": rejection,
         "rejected_text": rejected_text,
     }

@@ -9,6 +9,7 @@ import os
 from contextlib import ExitStack
 
 import pytest
+from django.conf import settings
 from django.db import connections
 
 try:
@@ -105,3 +106,13 @@ def save_screenshots(request, browser, folder):
             page.screenshot(path=path, full_page=True)
             if reporter:
                 reporter.write_line(f"Screenshot of {page.url}: {path}")
+
+
+def carry_login(page, client, live_server):
+    """Log the browser `page` in as whoever the test `client` is logged in as (its session
+    cookie), without going through the login form."""
+    page.context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }])  # fmt: skip

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from blog.models import Post
 
@@ -111,3 +114,43 @@ def test_site_identity_is_editable_in_the_admin(client, editor):
 
     assert "Broadsheet" in opened.content.decode()  # the defaults, ready to edit
     assert "New name" in client.get("/").content.decode()
+
+
+def test_post_list_says_scheduled_with_the_date_for_a_post_whose_time_has_not_come(
+    client, editor, make_post
+):
+    make_post("Live already")
+    make_post("Tomorrow's news", publish_at=timezone.now() + timedelta(days=1))
+    make_post("Still a draft", status=Post.Status.DRAFT)
+    client.force_login(editor)
+
+    listing = client.get(reverse("admin:blog_post_changelist")).content.decode()
+
+    rows = {title: _row_of(listing, title) for title in
+            ("Live already", "Tomorrow&#x27;s news", "Still a draft")}  # fmt: skip
+    tomorrow = date_format(timezone.localtime() + timedelta(days=1), "DATETIME_FORMAT")[:8]
+    assert "Scheduled for" in rows["Tomorrow&#x27;s news"]
+    assert tomorrow in rows["Tomorrow&#x27;s news"]
+    assert "Published" in rows["Live already"] and "Scheduled" not in rows["Live already"]
+    assert "Draft" in rows["Still a draft"] and "Scheduled" not in rows["Still a draft"]
+
+
+def test_post_list_filters_drafts_scheduled_and_live_posts(client, editor, make_post):
+    make_post("Live already")
+    make_post("Tomorrow's news", publish_at=timezone.now() + timedelta(days=1))
+    make_post("Still a draft", status=Post.Status.DRAFT)
+    client.force_login(editor)
+
+    def listed(choice):
+        page = client.get(reverse("admin:blog_post_changelist"), {"publishing": choice})
+        return {t for t in ("Live already", "Tomorrow", "Still a draft")
+                if f">{t}" in page.content.decode()}  # fmt: skip
+
+    assert listed("scheduled") == {"Tomorrow"}
+    assert listed("live") == {"Live already"}
+    assert listed("draft") == {"Still a draft"}
+
+
+def _row_of(listing, title):
+    start = listing.index(f">{title}</a>")
+    return listing[start : listing.index("</tr>", start)]

@@ -1,5 +1,7 @@
 """Versions of a post: kept on every save in the admin, listed, compared and restored."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -207,3 +209,60 @@ def test_the_publish_action_keeps_a_version(client, post):
 
     assert post.revisions.first().status == Post.Status.PUBLISHED
     assert PostRevision.objects.filter(post=post).count() == 3
+
+
+@pytest.fixture
+def published_after_a_scheduled_draft(client, post):
+    """The post was once a draft planned for next week, with other words; it is live now."""
+    today = timezone.localtime()
+    next_week = today + timedelta(days=7)
+    save(client, post, status="draft", body="Early words.",
+         publish_at_0=next_week.strftime("%Y-%m-%d"), publish_at_1="09:00:00")  # fmt: skip
+    planned = post.revisions.first()
+    save(client, post, status="published", body="Final words.",
+         publish_at_0=today.strftime("%Y-%m-%d"), publish_at_1="00:00:00")  # fmt: skip
+    return planned
+
+
+def test_restoring_a_version_keeps_the_posts_own_status_and_publish_date_and_says_so(
+    client, post, published_after_a_scheduled_draft
+):
+    live_since = post.publish_at
+    page = client.get(version_url(published_after_a_scheduled_draft)).content.decode()
+    assert "Also restore its status and publish date: Draft" in page
+    assert "(the post is Published now)" in page
+
+    response = client.post(restore_url(published_after_a_scheduled_draft), follow=True)
+
+    post.refresh_from_db()
+    assert post.body == "Early words."
+    assert (post.status, post.publish_at) == (Post.Status.PUBLISHED, live_since)
+    assert "It kept its own status and publish date: Published." in text(response)
+    assert "Early words." in text(Client().get(post.get_absolute_url()))
+
+
+def test_restoring_a_version_with_its_status_ticked_brings_back_its_status_and_date_too(
+    client, post, published_after_a_scheduled_draft
+):
+    planned = published_after_a_scheduled_draft
+
+    response = client.post(restore_url(planned), {"with_publishing": "on"}, follow=True)
+
+    post.refresh_from_db()
+    assert post.body == "Early words."
+    assert (post.status, post.publish_at) == (Post.Status.DRAFT, planned.publish_at)
+    assert "Its status and publish date are the version&#x27;s: Draft." in text(response)
+    assert Client().get(post.get_absolute_url()).status_code == 404
+
+
+def test_a_version_in_the_posts_own_status_and_date_offers_no_status_to_restore(client, post):
+    save(client, post, body="Second thoughts.")
+
+    page = client.get(version_url(post.revisions.last())).content.decode()
+
+    assert "Restore this version" in page
+    assert "Also restore its status" not in page
+
+
+def text(response):
+    return response.content.decode()
