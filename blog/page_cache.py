@@ -62,6 +62,10 @@ DROPPED_HEADERS = {
 }  # fmt: skip
 STATUS_HEADER = "X-Page-Cache"
 
+# Measured on an 811 KB page (500 comments): level 6 took 16 ms for 150 KB, level 4 took
+# 6.7 ms for 154 KB. A page is compressed on every miss, so the faster level wins.
+GZIP_LEVEL = 4
+
 
 def depends_on(request, *names):
     """Declare what the page being rendered shows, before the view reads it from the
@@ -159,7 +163,7 @@ class AnonymousPageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in DROPPED_HEADERS
             ],
-            "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+            "gzip": gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
             "etag": f'W/"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"',
             "last_modified": time.time(),
         }
