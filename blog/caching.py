@@ -121,6 +121,17 @@ def versions(names):
     return result
 
 
+def get_with_versions(key, names):
+    """(the value at `key` or None, the current versions of `names`) in one round trip: for
+    a reader who already knows what the value depends on. A version nobody has set yet,
+    like any with the cache down, reads as 0, which no stored value was built under."""
+    keys = [_version_key(name) for name in names]
+    found = _call("get_many", [key, *keys], default=None)
+    if found is None:
+        return None, dict.fromkeys(names, 0)
+    return found.get(key), {name: found.get(vk) or 0 for name, vk in zip(names, keys, strict=True)}
+
+
 def bump(*names):
     """Invalidate everything built from these dependencies, on every worker and node: one
     round trip however many. A version only has to change, not to grow, so each becomes
