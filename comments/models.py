@@ -1,5 +1,6 @@
 import hashlib
 import ipaddress
+import re
 import uuid
 from datetime import timedelta
 
@@ -15,6 +16,9 @@ from blog import caching
 from blog.html import CONTROL_CHARACTERS
 from comments.markup import one_line, render_article, render_comment, validate_author_url
 from comments.screening.text import body_hash, domains_linked_from
+
+# The classifier's reason starts "classifier 0.71" (comments/screening/checks/classifier.py).
+_CLASSIFIER_SCORE = re.compile(r"^classifier \d\.\d+")
 
 # Control characters have no place in what a commenter writes, and PostgreSQL refuses NUL.
 # Line breaks and tabs stay in the text of a comment.
@@ -396,7 +400,29 @@ class Comment(models.Model):
         if not self.verdict:
             return ""
         words = self.VERDICT_WORDS.get(self.verdict, self.verdict.capitalize())
-        return f"{words}: {'; '.join(self.reasons)}." if self.reasons else f"{words}."
+        reasons = self.reasons_in_words
+        return f"{words}: {reasons}." if reasons else f"{words}."
+
+    @property
+    def reasons_in_words(self):
+        """The screening's reasons as one line a moderator reads: "first comment from this
+        address; 3 links; classifier 0.71 (spam ≥ 0.74)". The classifier's score is given
+        beside the cutoff it is measured against."""
+        cutoff = f" (spam ≥ {settings.BROADSHEET_CLASSIFIER_SPAM_CUTOFF:.2f})"
+        return "; ".join(
+            _CLASSIFIER_SCORE.sub(rf"\g<0>{cutoff}", reason, count=1) for reason in self.reasons
+        )
+
+    @property
+    def writer_was_told(self):
+        """What the writer read under their comment while it waited, or "" when they were
+        told nothing (published at once). The words of comments/_comment_article.html."""
+        if self.verdict not in ("hold", "spam"):
+            return ""
+        told = "Your comment is awaiting moderation."
+        if self.held_reasons:
+            told += f" It was held because {', and '.join(self.held_reasons)}."
+        return told
 
     @property
     def is_approved(self):
