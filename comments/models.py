@@ -142,6 +142,15 @@ class CommentQuerySet(models.QuerySet):
     def awaiting_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def count_awaiting_moderation(self):
+        """How many comments wait for a moderator: one query when a comment changed since
+        it was last counted, none otherwise (shown on every admin page and to staff)."""
+        return caching.get_or_set(
+            "comments-awaiting-moderation",
+            lambda: Comment.objects.awaiting_moderation().count(),
+            depends_on=[caching.COMMENTS],
+        )
+
     def submitted_before(self, days):
         """Comments submitted more than `days` days ago."""
         return self.filter(submitted_at__lt=timezone.now() - timedelta(days=days))

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site_identity",
                 "blog.context_processors.site_menu",
+                "comments.context_processors.moderation_queue",
             ],
         },
     },

@@ -1,0 +1,10 @@
+def moderation_queue(request):
+    """How many comments await moderation, for staff who may moderate them: shown in the
+    admin's header and in a bar on the public site. Pages with it are never cached whole
+    (blog/page_cache.py serves and stores only requests without a session)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_staff or not user.has_perm("comments.view_comment"):
+        return {}
+    from comments.models import Comment
+
+    return {"awaiting_moderation": Comment.objects.count_awaiting_moderation()}
