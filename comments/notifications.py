@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from comments import outbox
+from comments import moderation_links, outbox
 from comments.markup import one_line
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -51,8 +51,6 @@ def comment_held(comment):
     """Email each moderator about a held comment: one email each, since each carries its
     reader's own Approve, Spam and Trash links (an address from the settings that is no
     user's gets the email without them)."""
-    from comments import moderation_links
-
     recipients = _moderators()
     if not recipients:
         return
@@ -93,7 +91,7 @@ def comments_approved(comments):
     if not fresh:
         return  # already announced (approved, unapproved, approved again)
     Comment.objects.filter(pk__in=claimed).update(announced=True)
-    emails, outlines, followers = [], {}, {}
+    emails, outlines, followers, moderating = [], {}, {}, {}
     for comment in fresh:
         comment.announced = True
         post = comment.post
@@ -104,6 +102,8 @@ def comments_approved(comments):
         context = {**about(comment), "comment_url": comment_url}
         subject = f"[{site_title()}] New comment on “{post.title}”"
         author = post.author
+        if author.pk not in moderating:  # asked once per author, not once per comment
+            moderating[author.pk] = moderation_links.may_moderate(author)
         if (
             settings.BROADSHEET_NOTIFY_POST_AUTHOR
             and author.email
@@ -113,7 +113,7 @@ def comments_approved(comments):
             body = render_to_string(
                 "comments/email/new_comment.txt",
                 {**context, "admin_url": absolute(comment.get_admin_url()),
-                 "links": _author_links(comment, author)},
+                 "links": _author_links(comment, author, moderating[author.pk])},
             )  # fmt: skip
             emails.append(OutgoingEmail.build(comment, [author.email], subject, body))
         for email in _others(followers[post.pk], comment):
@@ -132,12 +132,10 @@ def comments_approved(comments):
         outbox.deliver_after_commit(emails)
 
 
-def _author_links(comment, author):
+def _author_links(comment, author, moderates):
     """The post's author, when they may moderate, can take back a published comment from
     the email about it: Spam and Trash links."""
-    from comments import moderation_links
-
-    if not moderation_links.may_moderate(author):
+    if not moderates:
         return []
     return moderation_links.links_for(comment, author, acts=("spam", "trash"))
 
