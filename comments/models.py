@@ -460,6 +460,28 @@ class Comment(models.Model):
     def move_to_trash(self, by=None):
         self.moderate(self.Status.TRASH, by)
 
+    def answer(self, body, by):
+        """Publish `by`'s reply to this comment, approving the comment first if it waited:
+        a moderator or the post's author answering from the moderation queue. The reply
+        carries their name as their own comments do (the "Author" badge for the post's
+        author). Returns the reply; its emails go after commit."""
+        from comments import notifications
+
+        with transaction.atomic():
+            self.moderate(self.Status.APPROVED, by)
+            parent = self
+            if parent.depth >= settings.BROADSHEET_COMMENT_MAX_DEPTH - 1:
+                parent = parent.parent  # at the deepest level a reply sits beside it
+            why = "the post's author" if by.pk == self.post.author_id else "a moderator"
+            reply = Comment.objects.create_from(
+                post=self.post, parent=parent, body=body,
+                author_name=by.get_full_name() or by.get_username(), author_email=by.email,
+                user=by, status=self.Status.APPROVED, verdict="approve",
+                reasons=[f"answered from the moderation queue by {why}"],
+            )  # fmt: skip
+            notifications.comment_posted(reply)
+        return reply
+
     def moderate(self, status, by=None):
         """Move this comment to `status` (through CommentQuerySet.moderate, the one door)."""
         moved = Comment.objects.filter(pk=self.pk).moderate(status, by)
