@@ -131,9 +131,13 @@ def test_a_moderator_who_is_not_logged_in_approves_from_the_email(
     path = approve.removeprefix(settings.BROADSHEET_SITE_URL)
 
     page = open_page()
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Approve this comment?")
     expect(page.locator("main")).to_contain_text("Will the dredger block the slipway?")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "email-link-390px.png", full_page=True)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING  # opening the link changed nothing
 
@@ -147,6 +151,7 @@ def test_a_moderator_who_is_not_logged_in_approves_from_the_email(
     expect(page.get_by_role("heading", level=1)).to_have_text("This comment has been moderated")
     expect(page.locator("main")).to_contain_text("approved, by Mona Moderator")
     expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    page.screenshot(path=SCREENSHOTS / "email-link-used-390px.png", full_page=True)
     assert page_errors == []
 
 
