@@ -143,12 +143,13 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def count_awaiting_moderation(self):
-        """How many comments wait for a moderator: one query when a comment changed since
-        it was last counted, none otherwise (shown on every admin page and to staff)."""
+        """How many comments wait for a moderator: one query when a comment changed or
+        came in held since it was last counted, none otherwise (shown on every admin page
+        and to staff)."""
         return caching.get_or_set(
             "comments-awaiting-moderation",
             lambda: Comment.objects.awaiting_moderation().count(),
-            depends_on=[caching.COMMENTS],
+            depends_on=[caching.COMMENTS, Comment.QUEUE_VERSION],
         )
 
     def submitted_before(self, days):
@@ -212,6 +213,9 @@ class Comment(models.Model):
         TRASH = "trash", "Trash"
 
     HELD_STATUSES = (Status.PENDING, Status.SPAM)
+    # Bumped when a new comment is held: the count awaiting moderation changes, though no
+    # page readers see does (every other change bumps caching.COMMENTS).
+    QUEUE_VERSION = "comments:awaiting-moderation"
     # The fields a public page reads. Email and IP address are not among them.
     PUBLIC_FIELDS = (
         "id", "post_id", "parent_id", "depth", "author_name", "author_url", "body_html",
@@ -357,6 +361,8 @@ class Comment(models.Model):
         # of spam leaves the pages readers get from the cache as they are.
         if self.is_approved or not created:
             self.forget_cached_threads(self.post_id)
+        elif self.status == self.Status.PENDING:
+            caching.bump_on_commit(self.QUEUE_VERSION)  # one more awaits moderation
 
     def get_absolute_url(self):
         """The comment on the comment page of its post that shows it (one query)."""

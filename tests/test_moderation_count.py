@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.commenting import text
+from tests.commenting import NEWCOMER, text
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,15 @@ def test_the_count_follows_moderation(moderator, editor, post, waiting):
 
     waiting[2].approve(by=editor)
     assert "No comments await moderation" in text(browser.get(reverse("admin:index")))
+
+
+def test_a_new_held_comment_is_counted_at_once(moderator, post, waiting, write_comment, regulars):
+    browser = logged_in(moderator)
+    assert "3 comments await moderation" in text(browser.get(reverse("admin:index")))
+
+    write_comment(post, "A first comment from a newcomer.", **NEWCOMER)
+
+    assert "4 comments await moderation" in text(browser.get(reverse("admin:index")))
 
 
 def test_the_count_is_not_counted_again_until_a_comment_changes(moderator, post, waiting):
