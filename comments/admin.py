@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
 from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from comments import outbox
@@ -104,7 +106,7 @@ class CommentAdmin(admin.ModelAdmin):
             '{}<span class="queue-meta">on “{}”, {}</span>',
             truncatechars(comment.body, 140),
             comment.post.title,
-            comment.submitted_at.strftime("%-d %b %Y %H:%M"),
+            date_format(timezone.localtime(comment.submitted_at), "j M Y H:i"),
         )
 
     @admin.display(description="Writer", ordering="author_name")
