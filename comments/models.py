@@ -1,5 +1,6 @@
 import hashlib
 import ipaddress
+import re
 import uuid
 from datetime import timedelta
 
@@ -15,6 +16,9 @@ from blog import caching
 from blog.html import CONTROL_CHARACTERS
 from comments.markup import one_line, render_article, render_comment, validate_author_url
 from comments.screening.text import body_hash, domains_linked_from
+
+# The classifier's reason starts "classifier 0.71" (comments/screening/checks/classifier.py).
+_CLASSIFIER_SCORE = re.compile(r"^classifier \d\.\d+")
 
 # Control characters have no place in what a commenter writes, and PostgreSQL refuses NUL.
 # Line breaks and tabs stay in the text of a comment.
@@ -138,6 +142,16 @@ class CommentQuerySet(models.QuerySet):
     def awaiting_moderation(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def count_awaiting_moderation(self):
+        """How many comments wait for a moderator: one query when a comment changed or
+        came in held since it was last counted, none otherwise (shown on every admin page
+        and to staff)."""
+        return caching.get_or_set(
+            "comments-awaiting-moderation",
+            lambda: Comment.objects.awaiting_moderation().count(),
+            depends_on=[caching.COMMENTS, Comment.QUEUE_VERSION],
+        )
+
     def submitted_before(self, days):
         """Comments submitted more than `days` days ago."""
         return self.filter(submitted_at__lt=timezone.now() - timedelta(days=days))
@@ -199,6 +213,9 @@ class Comment(models.Model):
         TRASH = "trash", "Trash"
 
     HELD_STATUSES = (Status.PENDING, Status.SPAM)
+    # Bumped when a new comment is held: the count awaiting moderation changes, though no
+    # page readers see does (every other change bumps caching.COMMENTS).
+    QUEUE_VERSION = "comments:awaiting-moderation"
     # The fields a public page reads. Email and IP address are not among them.
     PUBLIC_FIELDS = (
         "id", "post_id", "parent_id", "depth", "author_name", "author_url", "body_html",
@@ -344,6 +361,8 @@ class Comment(models.Model):
         # of spam leaves the pages readers get from the cache as they are.
         if self.is_approved or not created:
             self.forget_cached_threads(self.post_id)
+        elif self.status == self.Status.PENDING:
+            caching.bump_on_commit(self.QUEUE_VERSION)  # one more awaits moderation
 
     def get_absolute_url(self):
         """The comment on the comment page of its post that shows it (one query)."""
@@ -396,7 +415,29 @@ class Comment(models.Model):
         if not self.verdict:
             return ""
         words = self.VERDICT_WORDS.get(self.verdict, self.verdict.capitalize())
-        return f"{words}: {'; '.join(self.reasons)}." if self.reasons else f"{words}."
+        reasons = self.reasons_in_words
+        return f"{words}: {reasons}." if reasons else f"{words}."
+
+    @property
+    def reasons_in_words(self):
+        """The screening's reasons as one line a moderator reads: "first comment from this
+        address; 3 links; classifier 0.71 (spam ≥ 0.74)". The classifier's score is given
+        beside the cutoff it is measured against."""
+        cutoff = f" (spam ≥ {settings.BROADSHEET_CLASSIFIER_SPAM_CUTOFF:.2f})"
+        return "; ".join(
+            _CLASSIFIER_SCORE.sub(rf"\g<0>{cutoff}", reason, count=1) for reason in self.reasons
+        )
+
+    @property
+    def writer_was_told(self):
+        """What the writer read under their comment while it waited, or "" when they were
+        told nothing (published at once). The words of comments/_comment_article.html."""
+        if self.verdict not in ("hold", "spam"):
+            return ""
+        told = "Your comment is awaiting moderation."
+        if self.held_reasons:
+            told += f" It was held because {', and '.join(self.held_reasons)}."
+        return told
 
     @property
     def is_approved(self):
@@ -424,6 +465,28 @@ class Comment(models.Model):
 
     def move_to_trash(self, by=None):
         self.moderate(self.Status.TRASH, by)
+
+    def answer(self, body, by):
+        """Publish `by`'s reply to this comment, approving the comment first if it waited:
+        a moderator or the post's author answering from the moderation queue. The reply
+        carries their name as their own comments do (the "Author" badge for the post's
+        author). Returns the reply; its emails go after commit."""
+        from comments import notifications
+
+        with transaction.atomic():
+            self.moderate(self.Status.APPROVED, by)
+            parent = self
+            if parent.depth >= settings.BROADSHEET_COMMENT_MAX_DEPTH - 1:
+                parent = parent.parent  # at the deepest level a reply sits beside it
+            why = "the post's author" if by.pk == self.post.author_id else "a moderator"
+            reply = Comment.objects.create_from(
+                post=self.post, parent=parent, body=body,
+                author_name=by.get_full_name() or by.get_username(), author_email=by.email,
+                user=by, status=self.Status.APPROVED, verdict="approve",
+                reasons=[f"answered from the moderation queue by {why}"],
+            )  # fmt: skip
+            notifications.comment_posted(reply)
+        return reply
 
     def moderate(self, status, by=None):
         """Move this comment to `status` (through CommentQuerySet.moderate, the one door)."""

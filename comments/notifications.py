@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from comments import outbox
+from comments import moderation_links, outbox
 from comments.markup import one_line
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -32,16 +32,26 @@ def comment_posted(comment):
 
 
 def moderator_emails():
+    return sorted(_moderators())
+
+
+def _moderators():
+    """{address: the moderator's user, or None for an address from the settings}."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     moderators = users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True))
-    emails = {email.lower(): email for email in moderators.values_list("email", flat=True)}
+    found = {}
+    for user in moderators.distinct().order_by("pk"):
+        found.setdefault(user.email.lower(), (user.email, user))
     for email in settings.BROADSHEET_MODERATOR_EMAILS:
-        emails.setdefault(email.lower(), email)
-    return sorted(emails.values())
+        found.setdefault(email.lower(), (email, None))
+    return dict(found.values())
 
 
 def comment_held(comment):
-    recipients = moderator_emails()
+    """Email each moderator about a held comment: one email each, since each carries its
+    reader's own Approve, Spam and Trash links (an address from the settings that is no
+    user's gets the email without them)."""
+    recipients = _moderators()
     if not recipients:
         return
     context = {
@@ -50,13 +60,13 @@ def comment_held(comment):
         "queue_url": absolute(
             reverse("admin:comments_comment_changelist") + "?status__exact=pending"
         ),
+        "link_days": settings.BROADSHEET_MODERATION_LINK_DAYS,
     }
-    send(
-        comment,
-        to=recipients,
-        subject=f"[{site_title()}] Comment awaiting moderation on “{comment.post.title}”",
-        body=render_to_string("comments/email/held.txt", context),
-    )
+    subject = f"[{site_title()}] Comment awaiting moderation on “{comment.post.title}”"
+    for email, user in sorted(recipients.items()):
+        links = moderation_links.links_for(comment, user) if user else []
+        body = render_to_string("comments/email/held.txt", {**context, "links": links})
+        send(comment, to=[email], subject=subject, body=body)
 
 
 def comment_approved(comment):
@@ -81,7 +91,7 @@ def comments_approved(comments):
     if not fresh:
         return  # already announced (approved, unapproved, approved again)
     Comment.objects.filter(pk__in=claimed).update(announced=True)
-    emails, outlines, followers = [], {}, {}
+    emails, outlines, followers, moderating = [], {}, {}, {}
     for comment in fresh:
         comment.announced = True
         post = comment.post
@@ -92,6 +102,8 @@ def comments_approved(comments):
         context = {**about(comment), "comment_url": comment_url}
         subject = f"[{site_title()}] New comment on “{post.title}”"
         author = post.author
+        if author.pk not in moderating:  # asked once per author, not once per comment
+            moderating[author.pk] = moderation_links.may_moderate(author)
         if (
             settings.BROADSHEET_NOTIFY_POST_AUTHOR
             and author.email
@@ -100,8 +112,9 @@ def comments_approved(comments):
         ):
             body = render_to_string(
                 "comments/email/new_comment.txt",
-                {**context, "admin_url": absolute(comment.get_admin_url())},
-            )
+                {**context, "admin_url": absolute(comment.get_admin_url()),
+                 "links": _author_links(comment, author, moderating[author.pk])},
+            )  # fmt: skip
             emails.append(OutgoingEmail.build(comment, [author.email], subject, body))
         for email in _others(followers[post.pk], comment):
             token = unsubscribe_token(email, post)
@@ -117,6 +130,14 @@ def comments_approved(comments):
     if emails:
         OutgoingEmail.objects.bulk_create(emails)
         outbox.deliver_after_commit(emails)
+
+
+def _author_links(comment, author, moderates):
+    """The post's author, when they may moderate, can take back a published comment from
+    the email about it: Spam and Trash links."""
+    if not moderates:
+        return []
+    return moderation_links.links_for(comment, author, acts=("spam", "trash"))
 
 
 def send(comment, *, to, subject, body, headers=None):

@@ -7,12 +7,13 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import Post
 from blog.views import render_post
-from comments import notifications, screening
+from comments import moderation_links, notifications, screening
 from comments.forms import CommentForm
 from comments.models import AlreadySent, Comment
 from comments.section import (
@@ -140,6 +141,32 @@ def unsubscribe(request, token):
         notify_replies=False
     )
     return render(request, "comments/unsubscribe.html", {"post": post, "unsubscribed": True})
+
+
+@never_cache  # a moderator's page: never a shared copy
+@require_http_methods(["GET", "HEAD", "POST"])
+def moderate_from_email(request, token):
+    """An Approve, Spam or Trash link from a moderator's email. A GET (the moderator, or a
+    mail scanner opening every link) shows the comment and a button; the button's POST
+    moderates it as the moderator the email was sent to, once (comments/moderation_links.py).
+    Django's CSRF check guards the POST, and the signed token says who may do what."""
+    try:
+        if request.method == "POST":
+            link = moderation_links.follow(token)
+            messages.success(
+                request, f"Done: the comment is {link.comment.get_status_display().lower()}."
+            )
+            return redirect(request.path)
+        link = moderation_links.read(token)
+    except moderation_links.LinkRefused as refused:
+        return render(
+            request, "comments/moderate_from_email.html",
+            {"refused": refused.reason, "comment": refused.comment},
+            status=200 if refused.reason == "used" else 400,
+        )  # fmt: skip
+    return render(
+        request, "comments/moderate_from_email.html", {"link": link, "comment": link.comment}
+    )
 
 
 def privacy(request):

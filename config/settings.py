@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site_identity",
                 "blog.context_processors.site_menu",
+                "comments.context_processors.moderation_queue",
             ],
         },
     },
@@ -340,6 +341,8 @@ BROADSHEET_COMMENTS_CLOSE_AFTER_DAYS = env.int("BROADSHEET_COMMENTS_CLOSE_AFTER_
 BROADSHEET_NOTIFY_POST_AUTHOR = env.bool("BROADSHEET_NOTIFY_POST_AUTHOR", default=True)
 # Extra addresses told about held comments, besides the Moderators group (comma-separated).
 BROADSHEET_MODERATOR_EMAILS = env.list("BROADSHEET_MODERATOR_EMAILS", default=[])
+# The Approve, Spam and Trash links in moderators' emails stop working after this many days.
+BROADSHEET_MODERATION_LINK_DAYS = env.int("BROADSHEET_MODERATION_LINK_DAYS", default=7)
 # Attempts to send an email before the outbox gives up on it (retries wait a minute, then
 # twice as long each time, at most six hours: 12 attempts span about a day).
 BROADSHEET_EMAIL_MAX_ATTEMPTS = env.int("BROADSHEET_EMAIL_MAX_ATTEMPTS", default=12)

@@ -143,6 +143,17 @@ def write_comment(client, settings):
 
 
 @pytest.fixture
+def send(write_comment, django_capture_on_commit_callbacks):
+    """Write a comment and let its emails go, as they do once the comment is committed."""
+
+    def write(post, body, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write_comment(post, body, **fields)
+
+    return write
+
+
+@pytest.fixture
 def clock(monkeypatch):
     """Move the blog's clock: `clock.advance(hours=3)` makes every `timezone.now()` later."""
     real_now = timezone.now

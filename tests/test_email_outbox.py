@@ -278,7 +278,9 @@ def test_a_superuser_sees_a_given_up_email_and_can_send_it_again(
 
     listing = text(admin.get(outbox_url))
     assert "Failed: gave up" in listing and "554" in listing and MODERATOR in listing
-    email = OutgoingEmail.objects.get()
+    # One email to each moderator (each has their own moderation links); a superuser
+    # moderates too.
+    email = OutgoingEmail.objects.get(recipients=["editor@example.org"])
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(
             outbox_url, {"action": "send_again_now", "_selected_action": [email.pk]}
@@ -286,7 +288,7 @@ def test_a_superuser_sees_a_given_up_email_and_can_send_it_again(
 
     assert response.status_code == 302
     [mail] = smtp_standin.messages
-    assert mail["To"] == f"editor@example.org, {MODERATOR}"  # a superuser moderates too
+    assert mail["To"] == "editor@example.org"
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
 

@@ -2,7 +2,7 @@
 admin index, bulk actions that record who moved a comment and when, the list's order,
 search and filters."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -246,3 +246,17 @@ def test_what_readers_wrote_is_inert_in_the_admin(moderator_client, add_comment)
     rendered = rendered[: rendered.index("</div>")]
     assert "plain words" in rendered
     assert dangers(rendered) == []
+
+
+def test_the_list_gives_each_comment_its_post_and_local_time(
+    moderator_client, add_comment, settings
+):
+    settings.TIME_ZONE = "Europe/London"
+    comment = add_comment("Is the bridge open?")
+    Comment.objects.filter(pk=comment.pk).update(
+        submitted_at=datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
+    )
+
+    listing = text(moderator_client.get(CHANGELIST))
+
+    assert "on “Parish news”, 1 Jul 2026 09:30" in listing

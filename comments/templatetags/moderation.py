@@ -8,7 +8,7 @@ register = template.Library()
 @register.simple_tag
 def comments_awaiting_moderation():
     """How many comments wait for a moderator (shown on the admin index)."""
-    return Comment.objects.awaiting_moderation().count()
+    return Comment.objects.count_awaiting_moderation()
 
 
 @register.simple_tag
