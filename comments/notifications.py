@@ -50,7 +50,14 @@ def _moderators():
 def comment_held(comment):
     """Email each moderator about a held comment: one email each, since each carries its
     reader's own Approve, Spam and Trash links (an address from the settings that is no
-    user's gets the email without them)."""
+    user's gets the email without them), sent together after the commit. Not during a
+    surge: its email told the moderators once, and a wave of bots must not become a wave
+    of email (comments/screening/surge.py)."""
+    from comments.models import OutgoingEmail
+    from comments.screening import surge
+
+    if surge.in_force():
+        return
     recipients = _moderators()
     if not recipients:
         return
@@ -63,10 +70,13 @@ def comment_held(comment):
         "link_days": settings.BROADSHEET_MODERATION_LINK_DAYS,
     }
     subject = f"[{site_title()}] Comment awaiting moderation on “{comment.post.title}”"
+    emails = []
     for email, user in sorted(recipients.items()):
         links = moderation_links.links_for(comment, user) if user else []
         body = render_to_string("comments/email/held.txt", {**context, "links": links})
-        send(comment, to=[email], subject=subject, body=body)
+        emails.append(OutgoingEmail.build(comment, [email], subject, body))
+    OutgoingEmail.objects.bulk_create(emails)
+    outbox.deliver_after_commit(emails)
 
 
 def comment_approved(comment):

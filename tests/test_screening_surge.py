@@ -62,6 +62,8 @@ def test_a_wave_of_bots_tightens_screening_tells_moderators_once_and_passes(
     assert any("a first comment during a surge" in r for r in newcomer.reasons)
     assert banner(admin)
     assert surge_emails() == 1
+    # Held comments during the surge wait in the queue without an email each.
+    assert not OutgoingEmail.objects.filter(comment__in=[during, newcomer]).exists()
 
     clock.advance(minutes=5)
     bots(write_comment, post, 7)  # the wave goes on: still one email
@@ -72,6 +74,10 @@ def test_a_wave_of_bots_tightens_screening_tells_moderators_once_and_passes(
     after = posted_comment(write_comment(post, WITH_A_LINK + " (once more)", **ADA))
     assert after.is_approved
     assert not banner(admin)
+    held = posted_comment(write_comment(post, "Another first comment", author_name="Nia",
+                                        author_email="nia@example.net"))  # fmt: skip
+    assert not held.is_approved
+    assert OutgoingEmail.objects.filter(comment=held).exists()  # emailed again, as usual
 
 
 def test_a_busy_day_of_ordinary_holds_is_no_surge(client, post, write_comment, clock):

@@ -119,7 +119,8 @@ def _tell_moderators(flagged):
             f"{settings.BROADSHEET_SURGE_MINUTES} minutes, first comments and comments "
             "with a link are held for a moderator, and the flood limit is "
             f"{settings.BROADSHEET_SURGE_FLOOD_PER_MINUTE} a minute. Nothing needs doing; "
-            "it relaxes by itself.\n\n"
+            "it relaxes by itself. Meanwhile held comments are not emailed one by one: "
+            "they wait in the queue below.\n\n"
             f"Waiting comments: {queue}\n"
         ),
     )
