@@ -4,7 +4,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 
-from comments import outbox
+from comments import admin_actions, outbox
 from comments.models import Comment, OutgoingEmail, ScreeningRule
 
 
@@ -35,6 +35,8 @@ class CommentAdmin(admin.ModelAdmin):
                                 "depth"]}),
     ]  # fmt: skip
     actions = ["approve", "unapprove", "mark_spam", "mark_not_spam", "move_to_trash"]
+    # A commenter's requests about their data (comments/admin_actions.py).
+    actions += [admin_actions.export_writers, admin_actions.erase_writers]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):

@@ -143,7 +143,23 @@ class CommentQuerySet(models.QuerySet):
         """Comments submitted more than `days` days ago."""
         return self.filter(submitted_at__lt=timezone.now() - timedelta(days=days))
 
-    # --- How long the blog keeps what (comments/housekeeping.py).
+    # --- What the blog keeps about commenters, and for how long (comments/commenters.py,
+    # comments/housekeeping.py).
+
+    def written_by(self, *emails):
+        """Comments sent with any of these email addresses, whatever their case (addresses
+        are stored lowercased, so this is an exact lookup on the index)."""
+        addresses = {email.strip().lower() for email in emails} - {""}
+        return self.filter(author_email__in=addresses)
+
+    def erase_writers(self, emails=(), delete=False):
+        """Erase what the blog keeps about the writers of these comments, and about the
+        addresses `emails`: each of their comments anonymised (or deleted with `delete`),
+        their subscriptions, the emails to them or about their comments, the screening
+        rules naming them. The one door for an erasure request (command and admin)."""
+        from comments import commenters
+
+        return commenters.erase(self, emails, delete=delete)
 
     def spam_to_purge(self, days=None):
         """Spam submitted more than BROADSHEET_SPAM_RETENTION_DAYS (or `days`) ago."""
