@@ -3,16 +3,19 @@ every retention job runs without cron: the web process runs them at most once an
 across every process, after answering a request, and a failing job never reaches a reader."""
 
 import logging
+import os
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from comments import housekeeping
 from comments.models import Comment, OutgoingEmail
+from tests.browser import skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,9 @@ def test_housekeeping_runs_every_retention_job(written, settings):
 
 # --- From the web process
 
+# Nodes share their lock through Redis in production; this database is emptied by the test.
+REDIS_URL = os.environ.get("BROADSHEET_TEST_HOUSEKEEPING_REDIS_URL", "redis://127.0.0.1:6379/12")
+
 
 @pytest.fixture
 def in_web(settings, monkeypatch):
@@ -120,8 +126,26 @@ def another_process(monkeypatch):
     monkeypatch.setattr(housekeeping._Schedule, "next_check", 0.0)
 
 
+@pytest.fixture(params=["local memory", "Redis"])
+def shared_cache(request, settings):
+    """The cache the lock is taken in: a process's own (a single-process site), or Redis."""
+    if request.param == "Redis":
+        import redis
+
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+        except redis.RedisError as error:
+            skip_or_fail(f"Redis is not answering at {REDIS_URL}: {error}")
+        redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                       "LOCATION": REDIS_URL}  # fmt: skip
+        settings.CACHES = {**settings.CACHES, "default": redis_cache}
+    cache.clear()  # Redis keeps what an earlier run left: its pages and versions
+    yield
+    cache.clear()
+
+
 def test_a_request_runs_the_jobs_at_most_once_an_hour_across_processes(
-    post, written, in_web, monkeypatch
+    post, written, in_web, shared_cache, monkeypatch
 ):
     first = written(40)
 
