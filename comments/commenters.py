@@ -180,9 +180,10 @@ def erase(comments, emails=(), delete=False):
             erasure.comments_deleted = len(ids)
             Comment.objects.filter(pk__in=ids).delete()
         else:
-            for comment in rows:
-                _anonymise(comment, addresses)
-            Comment.objects.bulk_update(rows, ANONYMISED_FIELDS, batch_size=500)
+            Comment.objects.filter(pk__in=ids).update(**ANONYMOUS_WRITER)
+            quoted = [comment for comment in rows if _anonymise(comment, addresses)]
+            Comment.objects.bulk_update(rows, ["html"], batch_size=500)
+            Comment.objects.bulk_update(quoted, QUOTING_FIELDS, batch_size=500)
             erasure.comments_anonymised = len(rows)
             # Their website was a linked domain: the stored lookups follow the new text.
             LinkedDomain.objects.filter(comment_id__in=ids).delete()
@@ -199,28 +200,36 @@ def erase(comments, emails=(), delete=False):
     return erasure
 
 
-ANONYMISED_FIELDS = [
-    "author_name", "author_email", "author_url", "ip_address", "user_agent", "user",
-    "notify_replies", "form_key", "body", "body_html", "body_hash", "reasons", "held_reasons",
-    "html",
-]  # fmt: skip
+# What every erased comment gets: the same for all, so one UPDATE writes them.
+ANONYMOUS_WRITER = {
+    "author_name": ANONYMOUS, "author_email": "", "author_url": "", "ip_address": None,
+    "user_agent": "", "user": None, "notify_replies": False, "form_key": "",
+}  # fmt: skip
+# What changes only in a comment whose text or reasons quoted the address.
+QUOTING_FIELDS = ["body", "body_html", "body_hash", "reasons", "held_reasons"]
 
 
 def _anonymise(comment, addresses):
+    """Give `comment` (in memory) what the erasure writes, and its article rendered anew;
+    returns whether its text or reasons quoted one of the addresses."""
     from comments.markup import render_comment
     from comments.screening.text import body_hash
 
-    comment.author_name = ANONYMOUS
-    comment.author_email = comment.author_url = comment.user_agent = comment.form_key = ""
-    comment.ip_address = comment.user = None
-    comment.notify_replies = False
+    for field, value in ANONYMOUS_WRITER.items():
+        setattr(comment, field, value)
     # A writer who put their address in their words, or a rule that quoted it in a reason.
-    comment.body = _without(comment.body, addresses)
-    comment.body_html = render_comment(comment.body)
-    comment.body_hash = body_hash(comment.body)
-    comment.reasons = [_without(reason, addresses) for reason in comment.reasons]
-    comment.held_reasons = [_without(reason, addresses) for reason in comment.held_reasons]
+    body = _without(comment.body, addresses)
+    reasons = [_without(reason, addresses) for reason in comment.reasons]
+    held_reasons = [_without(reason, addresses) for reason in comment.held_reasons]
+    quoted = (body, reasons, held_reasons) != (
+        comment.body, comment.reasons, comment.held_reasons,
+    )  # fmt: skip
+    if quoted:
+        comment.body, comment.reasons, comment.held_reasons = body, reasons, held_reasons
+        comment.body_html = render_comment(body)
+        comment.body_hash = body_hash(body)
     comment.html = render_article(comment, comment.post.author_id)
+    return quoted
 
 
 def _without(text, addresses):
