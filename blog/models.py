@@ -321,6 +321,12 @@ class SiteIdentity(ShownToReaders):
         default="This blog is free to read, not to produce: donate or subscribe.",
         help_text="Shown above the donation links under every post.",
     )
+    contact_email = models.EmailField(
+        "contact email",
+        blank=True,
+        help_text="Where commenters ask for a copy or the erasure of their data; shown on the "
+        "privacy page only.",
+    )
 
     class Meta:
         verbose_name = "site identity"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
-from comments import outbox
+from comments import admin_actions, outbox
 from comments.models import Comment, OutgoingEmail, ScreeningRule
 
 NOTHING_TOLD = "The writer was told nothing: it was published at once."
@@ -64,6 +64,8 @@ class CommentAdmin(admin.ModelAdmin):
                                 "depth"]}),
     ]  # fmt: skip
     actions = ["approve", "unapprove", "mark_spam", "mark_not_spam", "move_to_trash"]
+    # A commenter's requests about their data (comments/admin_actions.py).
+    actions += [admin_actions.export_writers, admin_actions.erase_writers]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):

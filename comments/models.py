@@ -1,6 +1,7 @@
 import hashlib
 import ipaddress
 import re
+import time
 import uuid
 from datetime import timedelta
 
@@ -156,6 +157,53 @@ class CommentQuerySet(models.QuerySet):
         """Comments submitted more than `days` days ago."""
         return self.filter(submitted_at__lt=timezone.now() - timedelta(days=days))
 
+    # --- What the blog keeps about commenters, and for how long (comments/commenters.py,
+    # comments/housekeeping.py).
+
+    def written_by(self, *emails):
+        """Comments sent with any of these email addresses, whatever their case (addresses
+        are stored lowercased, so this is an exact lookup on the index)."""
+        addresses = {email.strip().lower() for email in emails} - {""}
+        return self.filter(author_email__in=addresses)
+
+    def erase_writers(self, emails=(), delete=False):
+        """Erase what the blog keeps about the writers of these comments, and about the
+        addresses `emails`: each of their comments anonymised (or deleted with `delete`),
+        their subscriptions, the emails to them or about their comments, the screening
+        rules naming them. The one door for an erasure request (command and admin)."""
+        from comments import commenters
+
+        return commenters.erase(self, emails, delete=delete)
+
+    def spam_to_purge(self, days=None):
+        """Spam submitted more than BROADSHEET_SPAM_RETENTION_DAYS (or `days`) ago."""
+        days = settings.BROADSHEET_SPAM_RETENTION_DAYS if days is None else days
+        return self.filter(status=Comment.Status.SPAM).submitted_before(days)
+
+    def trash_to_empty(self, days=None):
+        """Comments in the trash submitted more than BROADSHEET_TRASH_RETENTION_DAYS (or
+        `days`) ago."""
+        days = settings.BROADSHEET_TRASH_RETENTION_DAYS if days is None else days
+        return self.filter(status=Comment.Status.TRASH).submitted_before(days)
+
+    def addresses_to_forget(self, days=None):
+        """Comments submitted more than BROADSHEET_IP_RETENTION_DAYS (or `days`) ago that
+        still have an IP address or a browser's user agent."""
+        days = settings.BROADSHEET_IP_RETENTION_DAYS if days is None else days
+        return self.submitted_before(days)._with_addresses()
+
+    def _with_addresses(self):
+        return self.filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+
+    def forget_addresses(self, batch=500, deadline=None):
+        """Clear the IP address and user agent of these comments, a batch at a time (safe
+        from cron, however large the backlog). Stops between batches once
+        `time.monotonic()` passes `deadline`. Returns how many comments were cleared."""
+        return self._with_addresses()._in_batches(
+            lambda ids: Comment.objects.filter(pk__in=ids).update(ip_address=None, user_agent=""),
+            batch, deadline,
+        )  # fmt: skip
+
     # Changes that skip save() and delete() invalidate the cached threads here, and keep
     # the stored link domains' copy of the status in step.
     def update(self, **kwargs):
@@ -195,14 +243,24 @@ class CommentQuerySet(models.QuerySet):
 
     delete.queryset_only = True
 
-    def delete_in_batches(self, batch=500):
+    def delete_in_batches(self, batch=500, deadline=None):
         """Delete these comments a batch at a time (safe from cron, however large the
-        backlog); their replies stay, at the top level. Returns how many were deleted."""
-        deleted = 0
-        while ids := list(self.values_list("pk", flat=True)[:batch]):
-            Comment.objects.filter(pk__in=ids).delete()
-            deleted += len(ids)
-        return deleted
+        backlog); their replies stay, at the top level. Stops between batches once
+        `time.monotonic()` passes `deadline`. Returns how many were deleted."""
+        return self._in_batches(
+            lambda ids: Comment.objects.filter(pk__in=ids).delete(), batch, deadline
+        )
+
+    def _in_batches(self, act, batch, deadline):
+        # Each batch is read again, so `act` must take its comments out of this queryset.
+        done = 0
+        while deadline is None or time.monotonic() < deadline:
+            ids = list(self.order_by("pk").values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            act(ids)
+            done += len(ids)
+        return done
 
 
 class Comment(models.Model):

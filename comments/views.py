@@ -178,6 +178,7 @@ def privacy(request):
             "spam_retention_days": settings.BROADSHEET_SPAM_RETENTION_DAYS,
             "trash_retention_days": settings.BROADSHEET_TRASH_RETENTION_DAYS,
             "email_retention_days": settings.BROADSHEET_EMAIL_RETENTION_DAYS,
+            "ip_retention_days": settings.BROADSHEET_IP_RETENTION_DAYS,
             "uses_akismet": bool(settings.AKISMET_API_KEY),
         },
     )

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The retention jobs, at most once an hour, after an answer has gone (comments/housekeeping.py).
+    "comments.housekeeping.HousekeepingMiddleware",
     # Before sessions read their cookie (PostgreSQL refuses NUL bytes): a cookie holding a
     # control character is dropped.
     "blog.middleware.ControlCharacterCookieMiddleware",
@@ -439,3 +441,9 @@ AKISMET_TIMEOUT = env.float("AKISMET_TIMEOUT", default=2.0)
 BROADSHEET_SPAM_RETENTION_DAYS = env.int("BROADSHEET_SPAM_RETENTION_DAYS", default=15)
 # Comments in the trash older than this many days are deleted by `manage.py empty_trash`.
 BROADSHEET_TRASH_RETENTION_DAYS = env.int("BROADSHEET_TRASH_RETENTION_DAYS", default=30)
+# Comments older than this many days lose their IP address and browser user agent
+# (`manage.py forget_ip_addresses`): the screening needs them for a few weeks at most.
+BROADSHEET_IP_RETENTION_DAYS = env.int("BROADSHEET_IP_RETENTION_DAYS", default=30)
+# The retention jobs (`manage.py housekeeping`) run from the web process at most once an
+# hour across every node, after a request has been answered; false: only from cron.
+BROADSHEET_HOUSEKEEPING_IN_WEB = env.bool("BROADSHEET_HOUSEKEEPING_IN_WEB", default=True)

@@ -37,6 +37,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_housekeeping_in_requests(settings):
+    """The retention jobs run from the web process (comments/housekeeping.py); a test's
+    requests leave them alone unless it asks (tests/test_housekeeping.py)."""
+    settings.BROADSHEET_HOUSEKEEPING_IN_WEB = False
+
+
 @pytest.fixture
 def without_page_cache(settings):
     """Render every page: for tests that count what rendering a page costs."""

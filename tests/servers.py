@@ -73,6 +73,7 @@ class Node:
             "HTTPS": "false", "ALLOWED_HOSTS": "127.0.0.1",
             "STATIC_MANIFEST": "false",  # no collectstatic for a test run
             "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "1",
+            "BROADSHEET_HOUSEKEEPING_IN_WEB": "false",  # as in every test, unless asked
             "GUNICORN_ACCESS_LOG": str(self.access_log), "LOG_LEVEL": "WARNING",
             **env,
         }  # fmt: skip

@@ -260,3 +260,27 @@ def test_a_tampered_unsubscribe_link_gets_a_clear_error(post, follow_up, send, m
         assert "This link does not work" in text(response)
     send(post, "And now it is 8:45.", **CY)
     assert len(mail_to(mailoutbox, "bob@example.org")) == 1  # still subscribed
+
+
+def test_a_head_request_to_the_unsubscribe_link_changes_nothing(post, follow_up, send,
+                                                                mailoutbox):  # fmt: skip
+    # Some link checkers only ask for the headers; that is no more a request than a GET.
+    response = Client().head(path_of(link(follow_up, "Stop these emails:")))
+
+    assert response.status_code == 200
+    send(post, "And now it is 8:45.", **CY)
+    assert len(mail_to(mailoutbox, "bob@example.org")) == 1
+
+
+def test_unsubscribing_from_one_post_keeps_the_others(post, follow_up, send, make_post,
+                                                      mailoutbox):  # fmt: skip
+    other = make_post("Bridge closures")
+    send(other, "Please tell me when it reopens.", **BOB, notify_replies="on")
+    Client().post(path_of(link(follow_up, "Stop these emails:")))
+    mailoutbox.clear()
+
+    send(post, "And now it is 8:45.", **CY)
+    send(other, "It reopens on Monday.", **CY)
+
+    [mail] = mail_to(mailoutbox, "bob@example.org")
+    assert "It reopens on Monday." in mail.body

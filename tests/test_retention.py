@@ -73,6 +73,7 @@ def test_privacy_page_states_the_retention_and_screening_in_force(client, db, se
     settings.BROADSHEET_SPAM_RETENTION_DAYS = 12
     settings.BROADSHEET_TRASH_RETENTION_DAYS = 40
     settings.BROADSHEET_EMAIL_RETENTION_DAYS = 9
+    settings.BROADSHEET_IP_RETENTION_DAYS = 21
     settings.AKISMET_API_KEY = ""
 
     def page():
@@ -85,5 +86,8 @@ def test_privacy_page_states_the_retention_and_screening_in_force(client, db, se
     assert "deleted 12 days after they were posted" in without_akismet
     assert "moved to the trash after 40 days" in without_akismet
     assert "deleted 9 days after it was written" in without_akismet
+    assert "browser string of every comment are cleared 21 days after it was posted" in (
+        without_akismet
+    )
     assert "not sent to any outside service" in without_akismet
     assert "Akismet" in with_akismet and "Automattic" in with_akismet

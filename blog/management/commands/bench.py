@@ -168,6 +168,8 @@ class Command(BaseCommand):
             # (comments/screening/surge.py), whose lower flood limit would refuse them.
             "BROADSHEET_SURGE_FLOOD_PER_MINUTE": "1000000",
             "BROADSHEET_SCREENING_MIN_SECONDS": "0",
+            # The retention jobs would clear the data set's old IP addresses mid-measure.
+            "BROADSHEET_HOUSEKEEPING_IN_WEB": "false",
             "WEB_CONCURRENCY": str(self.options["workers"]),
             "GUNICORN_BIND": f"127.0.0.1:{port}",
         }

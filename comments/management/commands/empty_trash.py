@@ -7,6 +7,8 @@ from comments.models import Comment
 
 class Command(purge_spam.Command):
     help = "Delete comments in the trash submitted more than N days ago (default from settings)."
-    status = Comment.Status.TRASH
     days_setting = "BROADSHEET_TRASH_RETENTION_DAYS"
     what = "comments in the trash"
+
+    def stale(self, days):
+        return Comment.objects.trash_to_empty(days)

@@ -1,0 +1,52 @@
+"""A moderator answers an erasure request in the admin, in a real browser, without a shell:
+find the commenter's comment, choose the action, confirm on the page that asks first."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from comments.models import Comment
+from tests.browser import BROWSER_TEST_MARKS, expect
+
+pytestmark = BROWSER_TEST_MARKS
+
+
+@pytest.fixture
+def moderator(db):
+    user = get_user_model().objects.create_user(
+        "moddy", "moddy@example.org", "moderate gently 42", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def test_a_moderator_erases_a_commenter_after_confirming(open_page, page_errors, make_post,
+                                                         moderator):  # fmt: skip
+    post = make_post("Lighthouse repairs")
+    for body in ("When does the light come back on?", "Any news on the light?"):
+        Comment.objects.create_from(post=post, body=body, author_name="Wanda Wright",
+                                    author_email="wanda@example.net", ip_address="192.0.2.44",
+                                    status=Comment.Status.APPROVED)  # fmt: skip
+
+    admin = open_page()
+    admin.goto("/admin/")
+    admin.get_by_label("Username").fill("moddy")
+    admin.get_by_label("Password").fill("moderate gently 42")
+    admin.get_by_role("button", name="Log in").click()
+    admin.goto("/admin/comments/comment/?q=wanda%40example.net")
+    row = admin.locator("#result_list tbody tr", has_text="When does the light come back on?")
+    row.get_by_role("checkbox").check()
+    admin.get_by_role("combobox", name="Action").select_option(label="Erase their writers' data…")
+    admin.get_by_role("button", name="Go").click()
+
+    expect(admin.locator("ul.erase-writers")).to_contain_text("wanda@example.net: 2 comments")
+    assert Comment.objects.written_by("wanda@example.net").count() == 2  # only asked so far
+    admin.get_by_role("button", name="Yes, erase them").click()
+
+    expect(admin.locator("ul.messagelist")).to_contain_text("Erased: 2 comments anonymised")
+    reader = open_page()
+    reader.goto(post.get_absolute_url())
+    expect(reader.locator(".comment-author")).to_have_text(["Anonymous", "Anonymous"])
+    expect(reader.locator("body")).not_to_contain_text("Wanda")
+    assert not Comment.objects.filter(author_email="wanda@example.net").exists()
+    assert page_errors == []
