@@ -110,10 +110,21 @@ class WordPressImport:
                     items += 1
                     if self.progress_every and items % self.progress_every == 0:
                         self._progress(items, started)
+            self._report_repairs(wxr.repairs)
             if self.dry_run:
                 transaction.set_rollback(True)  # nothing was written; make sure of it
         self.counts["seconds"] = round(time.monotonic() - started, 2)
         return self.counts
+
+    def _report_repairs(self, repairs):
+        """Say where the file was damaged in ways WordPress's own importer reads past."""
+        by_record = {}
+        for repair in repairs:
+            by_record.setdefault(repair.record, []).append(f"{repair.what} (line {repair.line})")
+        for record, found in by_record.items():
+            self.say(f"Repaired, as WordPress reads it: {record}: {'; '.join(found)}.")
+        if by_record:
+            self.counts["records repaired (damaged but readable)"] = len(by_record)
 
     def _progress(self, items, started):
         c = self.counts
