@@ -333,6 +333,19 @@ class SiteIdentity(ShownToReaders):
         self.pk = 1
         super().save(*args, **kwargs)
 
+    def take_over(self, title="", tagline=""):
+        """A blog moving in brings its name: the title and tagline that are still
+        Broadsheet's defaults become these (cut to fit; an empty one changes nothing).
+        Returns {field: new value} for what changed; the caller saves."""
+        changed = {}
+        for name, value in (("title", title), ("tagline", tagline)):
+            field = self._meta.get_field(name)
+            value = " ".join(value.split())[: field.max_length]
+            if value and getattr(self, name) == field.default and value != field.default:
+                setattr(self, name, value)
+                changed[name] = value
+        return changed
+
     @classmethod
     def load(cls):
         """The site identity, from the cache when possible (it is read on every page).

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from blog.models import Post
+from blog.models import Post, SiteIdentity
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +159,7 @@ def test_a_bare_ampersand_in_the_blog_title_is_read_as_written(tmp_path):
 
     assert "the <title> that starts at line 8: an “&” not written as “&amp;” (line 8)" in output
     assert Post.objects.count() == 2
+    assert SiteIdentity.objects.get().title == "Fish & Chips"
 
 
 def test_a_file_cut_short_is_refused_with_its_line(tmp_path):

@@ -38,6 +38,7 @@ class WXRError(Exception):
 class Channel:
     title: str = ""
     link: str = ""
+    description: str = ""  # the blog's tagline
     base_site_url: str = ""
     base_blog_url: str = ""
     wxr_version: str = ""
@@ -260,7 +261,7 @@ class WXRReader:
                     f"reads WXR {', '.join(SUPPORTED_VERSIONS)}."
                 )
             self.channel.wxr_version = version
-        elif name in ("title", "link"):
+        elif name in ("title", "link", "description"):
             setattr(self.channel, name, text)
         elif name in ("wp:base_site_url", "wp:base_blog_url"):
             setattr(self.channel, name[3:], text.rstrip("/"))
