@@ -444,6 +444,10 @@ class WordPressImport:
                    if c.id not in placed}  # fmt: skip
         if len(wanted) > len(waiting):
             self.counts["comments existing"] += len(wanted) - len(waiting)
+        if waiting and not self.dry_run:
+            # Each keeps its WordPress id as an anchor (#comment-1002): our ids for these
+            # comments, and for every comment written later, come after those numbers.
+            Comment.number_above(max(waiting))
         while waiting:
             ready = [c for c in waiting.values()
                      if not c.parent or c.parent in placed or c.parent not in waiting]  # fmt: skip
