@@ -64,6 +64,19 @@ class PostQuerySet(ShownToReadersQuerySet):
         """
         return self.filter(self._published_q())
 
+    def at_address(self, path):
+        """The post among these whose page, or one of its comment pages, is at `path`
+        (its slug decides, as on the page itself); None for any other address."""
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.view_name not in ("blog:post", "blog:post_comment_page"):
+            return None
+        return self.filter(slug=match.kwargs["slug"]).first()
+
     def listed(self):
         """Published posts that go on the home page and in the feeds (not those the author
         kept to their own address and archives)."""

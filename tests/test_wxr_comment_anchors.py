@@ -4,6 +4,7 @@ here takes the same number."""
 
 import importlib
 import re
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.management import call_command
 
 from blog.models import Post
 from comments.models import Comment
+from tests.browser import expect
 from tests.wxr_files import OLD_BLOG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_page_cache")]
@@ -128,3 +130,88 @@ def test_comments_imported_before_the_anchor_existed_get_it_from_the_data_migrat
     migration.render_imported_articles(apps, schema_editor=None)
 
     assert 'id="comment-1002"' in Comment.objects.get(pk=comment.pk).html
+
+
+def earlier_comments(post, count):
+    """`count` approved top-level comments written before the imported ones, so that the
+    imported thread moves to a later comment page."""
+    for n in range(count):
+        Comment.objects.create_from(
+            post=post,
+            body=f"An earlier word, number {n + 1}.",
+            author_name="Early reader",
+            status=Comment.Status.APPROVED,
+            submitted_at=datetime(2019, 3, 14, 10, n, tzinfo=UTC),
+        )
+
+
+def test_a_link_to_a_comment_on_another_page_is_answered_with_that_page(client, settings):
+    settings.BROADSHEET_COMMENTS_PER_PAGE = 2
+    import_wxr()
+    earlier_comments(Post.objects.get(wordpress_id=101), 4)
+    comment = Comment.objects.get(wordpress_id=1002)
+
+    by_wordpress_id = client.get("/comments/1002/", {"on": POST_URL})
+    by_our_id = client.get(f"/comments/{comment.pk}/", {"on": POST_URL + "comment-page-2/"})
+
+    expected = f"{POST_URL}comment-page-3/#comment-{comment.pk}"
+    assert by_wordpress_id.status_code == 302 and by_wordpress_id["Location"] == expected
+    assert by_our_id["Location"] == expected
+    html = client.get(f"{POST_URL}comment-page-3/").content.decode()
+    assert 'id="comment-1002"' in html
+
+
+def test_a_link_to_a_comment_that_is_not_there_lands_on_the_post(client):
+    import_wxr()
+
+    gone = client.get("/comments/999999/", {"on": POST_URL})
+    spam = client.get("/comments/1004/", {"on": POST_URL})  # WordPress's spam stays unseen
+
+    assert gone.status_code == spam.status_code == 302
+    assert gone["Location"] == spam["Location"] == POST_URL
+
+
+def test_without_a_page_the_number_is_our_own_id_as_before(client):
+    import_wxr()
+    comment = Comment.objects.get(wordpress_id=1002)
+
+    assert client.get("/comments/1002/").status_code == 404
+    assert client.get("/comments/1002/", {"on": "/about-the-pump/"}).status_code == 404
+    assert client.get(f"/comments/{comment.pk}/")["Location"].endswith(f"#comment-{comment.pk}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_old_comment_link_scrolls_to_the_comment_in_a_browser(open_page):
+    import_wxr()
+    comment = Comment.objects.get(wordpress_id=1002)
+    page = open_page()
+    page.set_viewport_size({"width": 390, "height": 500})
+
+    # The old blog's plain link (?p=101) redirects; the browser keeps the #fragment.
+    page.goto("/?p=101#comment-1002")
+
+    expect(page).to_have_url(re.compile(f"{POST_URL}#comment-1002$"))
+    target = page.evaluate("document.querySelector(':target').closest('article').id")
+    assert target == f"comment-{comment.pk}"
+    article = page.locator(f"article#comment-{comment.pk}")
+    expect(article).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 300  # the post and the first comment are above
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_old_link_to_a_comment_now_on_a_later_page_finds_it_in_a_browser(
+    open_page, page_errors, settings
+):
+    settings.BROADSHEET_COMMENTS_PER_PAGE = 2
+    import_wxr()
+    earlier_comments(Post.objects.get(wordpress_id=101), 4)
+    comment = Comment.objects.get(wordpress_id=1002)
+    page = open_page()
+
+    page.goto(f"{POST_URL}#comment-1002")
+
+    expect(page).to_have_url(re.compile(f"{POST_URL}comment-page-3/#comment-{comment.pk}$"))
+    expect(page.locator(f"article#comment-{comment.pk}")).to_be_in_viewport()
+    assert page_errors == []
