@@ -13,7 +13,6 @@ from django.core.management import call_command
 
 from blog.models import Post
 from comments.models import Comment
-from tests.browser import expect
 from tests.wxr_files import OLD_BLOG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_page_cache")]
@@ -178,40 +177,3 @@ def test_without_a_page_the_number_is_our_own_id_as_before(client):
     assert client.get("/comments/1002/").status_code == 404
     assert client.get("/comments/1002/", {"on": "/about-the-pump/"}).status_code == 404
     assert client.get(f"/comments/{comment.pk}/")["Location"].endswith(f"#comment-{comment.pk}")
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_old_comment_link_scrolls_to_the_comment_in_a_browser(open_page):
-    import_wxr()
-    comment = Comment.objects.get(wordpress_id=1002)
-    page = open_page()
-    page.set_viewport_size({"width": 390, "height": 500})
-
-    # The old blog's plain link (?p=101) redirects; the browser keeps the #fragment.
-    page.goto("/?p=101#comment-1002")
-
-    expect(page).to_have_url(re.compile(f"{POST_URL}#comment-1002$"))
-    target = page.evaluate("document.querySelector(':target').closest('article').id")
-    assert target == f"comment-{comment.pk}"
-    article = page.locator(f"article#comment-{comment.pk}")
-    expect(article).to_be_in_viewport()
-    assert page.evaluate("window.scrollY") > 300  # the post and the first comment are above
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_old_link_to_a_comment_now_on_a_later_page_finds_it_in_a_browser(
-    open_page, page_errors, settings
-):
-    settings.BROADSHEET_COMMENTS_PER_PAGE = 2
-    import_wxr()
-    earlier_comments(Post.objects.get(wordpress_id=101), 4)
-    comment = Comment.objects.get(wordpress_id=1002)
-    page = open_page()
-
-    page.goto(f"{POST_URL}#comment-1002")
-
-    expect(page).to_have_url(re.compile(f"{POST_URL}comment-page-3/#comment-{comment.pk}$"))
-    expect(page.locator(f"article#comment-{comment.pk}")).to_be_in_viewport()
-    assert page_errors == []
