@@ -160,6 +160,21 @@ def test_a_link_to_a_comment_on_another_page_is_answered_with_that_page(client, 
     assert 'id="comment-1002"' in html
 
 
+def test_an_old_comment_page_past_our_last_one_finds_its_comment(client, settings):
+    settings.BROADSHEET_COMMENTS_PER_PAGE = 2
+    import_wxr()
+    earlier_comments(Post.objects.get(wordpress_id=101), 4)
+    comment = Comment.objects.get(wordpress_id=1002)
+    old_page = f"{POST_URL}comment-page-7/"
+
+    not_found = client.get(old_page)
+    found = client.get("/comments/1002/", {"on": old_page})
+
+    assert not_found.status_code == 404
+    assert 'src="/static/js/comment-links.js"' in not_found.content.decode()
+    assert found["Location"] == f"{POST_URL}comment-page-3/#comment-{comment.pk}"
+
+
 def test_a_link_to_a_comment_that_is_not_there_lands_on_the_post(client):
     import_wxr()
 
@@ -176,4 +191,5 @@ def test_without_a_page_the_number_is_our_own_id_as_before(client):
 
     assert client.get("/comments/1002/").status_code == 404
     assert client.get("/comments/1002/", {"on": "/about-the-pump/"}).status_code == 404
+    assert client.get(f"/comments/{comment.pk}/", {"on": "/no-such-page/"}).status_code == 404
     assert client.get(f"/comments/{comment.pk}/")["Location"].endswith(f"#comment-{comment.pk}")

@@ -7,6 +7,9 @@
   if (!sought || document.getElementById("comment-" + sought[1])) return;
   var script = document.currentScript;
   if (!script || !script.dataset.findComment) return;
+  // On the page-not-found page, only an old comment page of a post is worth asking about.
+  var commentPage = /\/comment-page-\d+\/$/.test(window.location.pathname);
+  if ("commentPagesOnly" in script.dataset && !commentPage) return;
   // Asked once per address and fragment: an answer that still lacks it is not asked again.
   var asked = "comment-sought:" + window.location.pathname + window.location.hash;
   try {
