@@ -92,6 +92,7 @@ class WordPressImport:
         self._terms = {}  # (kind, WordPress nicename) -> Category or Tag
         self._slugs = {Post: set(), Page: set(), Category: set(), Tag: set()}
         self._channel = None
+        self._numbered_above = 0  # new comments' ids come after this (Comment.number_above)
 
     def run(self, source):
         """Import the export at `source`; returns the counts of what was (or would be) done."""
@@ -444,10 +445,11 @@ class WordPressImport:
                    if c.id not in placed}  # fmt: skip
         if len(wanted) > len(waiting):
             self.counts["comments existing"] += len(wanted) - len(waiting)
-        if waiting and not self.dry_run:
+        if waiting and not self.dry_run and max(waiting) > self._numbered_above:
             # Each keeps its WordPress id as an anchor (#comment-1002): our ids for these
             # comments, and for every comment written later, come after those numbers.
-            Comment.number_above(max(waiting))
+            self._numbered_above = max(waiting)
+            Comment.number_above(self._numbered_above)
         while waiting:
             ready = [c for c in waiting.values()
                      if not c.parent or c.parent in placed or c.parent not in waiting]  # fmt: skip
