@@ -60,6 +60,7 @@ def _img_attribute(name, value):
             return False
     return True
 
+
 # Script and style elements are dropped with their content; bleach would keep the text.
 _DANGEROUS_BLOCKS = re.compile(
     r"<(script|style|iframe|object|embed|noscript|template)\b.*?</\1\s*>", re.I | re.S
@@ -88,15 +89,15 @@ def render_markdown(source):
     return sanitize(markdown.markdown(source, extensions=extensions))
 
 
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-
-
 def summarize(html, words=55):
     """A plain-text excerpt of rendered HTML, cut at a word boundary.
 
-    Built from the paragraphs, so headings and lists do not run into the prose."""
-    paragraphs = _PARAGRAPH.findall(html)
-    text = plain_text(" ".join(paragraphs) if paragraphs else html)
+    Built from the prose: paragraphs and quoted passages (a <blockquote> holds text with
+    or without paragraphs of its own), so headings and lists do not run into it."""
+    reader = _ProseReader()
+    reader.feed(html)
+    reader.close()
+    text = "".join(reader.text) if reader.found else plain_text(html)
     text = re.sub(r"\s+", " ", text).strip()
     return Truncator(text).words(words, truncate="…")
 
@@ -153,6 +154,44 @@ class _TextReader(HTMLParser):
         # conditional sections) and any other "<![" as a comment up to the next ">".
         end = self.rawdata.find(">", i + 3)
         return -1 if end < 0 else end + 1
+
+
+class _ProseReader(_TextReader):
+    """The text of paragraphs and quotations only, each followed by a space."""
+
+    _PROSE = frozenset({"p", "blockquote"})
+    # Not prose even inside a quotation; <li> keeps lists out of the excerpt, as before,
+    # unless the list is itself quoted.
+    _NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption", "table"})
+
+    def __init__(self):
+        super().__init__()
+        self.prose = 0  # open <p> and <blockquote> elements
+        self.not_prose = 0
+        self.found = False
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        if tag in self._PROSE:
+            self.prose += 1
+            self.found = True
+            self.text.append(" ")
+        elif tag in self._NOT_PROSE:
+            self.not_prose += 1
+        elif tag == "br":
+            self.text.append(" ")
+
+    def handle_endtag(self, tag):
+        super().handle_endtag(tag)
+        if tag in self._PROSE and self.prose:
+            self.prose -= 1
+            self.text.append(" ")
+        elif tag in self._NOT_PROSE and self.not_prose:
+            self.not_prose -= 1
+
+    def handle_data(self, data):
+        if self.prose and not self.not_prose:
+            super().handle_data(data)
 
 
 # Characters XML 1.0 (the feeds) cannot carry and no reader means to type; tab and line

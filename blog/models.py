@@ -64,6 +64,19 @@ class PostQuerySet(ShownToReadersQuerySet):
         """
         return self.filter(self._published_q())
 
+    def at_address(self, path):
+        """The post among these whose page, or one of its comment pages, is at `path`
+        (its slug decides, as on the page itself); None for any other address."""
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.view_name not in ("blog:post", "blog:post_comment_page"):
+            return None
+        return self.filter(slug=match.kwargs["slug"]).first()
+
     def listed(self):
         """Published posts that go on the home page and in the feeds (not those the author
         kept to their own address and archives)."""
@@ -338,6 +351,19 @@ class SiteIdentity(ShownToReaders):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+
+    def take_over(self, title="", tagline=""):
+        """A blog moving in brings its name: the title and tagline that are still
+        Broadsheet's defaults become these (cut to fit; an empty one changes nothing).
+        Returns {field: new value} for what changed; the caller saves."""
+        changed = {}
+        for name, value in (("title", title), ("tagline", tagline)):
+            field = self._meta.get_field(name)
+            value = " ".join(value.split())[: field.max_length]
+            if value and getattr(self, name) == field.default and value != field.default:
+                setattr(self, name, value)
+                changed[name] = value
+        return changed
 
     @classmethod
     def load(cls):

@@ -15,6 +15,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from blog.html import ALLOWED_PROTOCOLS, add_link_rel, sanitize, without_control_characters
 
@@ -28,6 +29,9 @@ validate_author_url = URLValidator(
 # when the post no longer takes comments).
 NUMBER_MARK = "<!--number-->"
 REPLY_MARK = "<!--reply-->"
+# An imported comment's WordPress id, kept as a second anchor at the top of its article:
+# links to "…/slug/#comment-1002" from the old blog still find it.
+WORDPRESS_ANCHOR = '<span id="comment-{}"></span>'
 
 COMMENT_ALLOWED_TAGS = frozenset(
     {"a", "em", "strong", "b", "i", "blockquote", "code", "pre", "ul", "ol", "li", "p", "br"}
@@ -71,8 +75,31 @@ def render_article(comment, post_author_id):
             "held_reasons": comment.held_reasons if held else [],
             "approved": comment.status == "approved",
             "body_html": comment.body_html,
+            "wordpress_anchor": wordpress_anchor(comment),
         },
     ).strip()
+
+
+def store_articles_again(comments, batch=500):
+    """Render and store the articles of `comments` again, `batch` at a time: for a data
+    migration (a queryset of the historical model) after the article changes."""
+    done = []
+    for comment in comments.select_related("post").order_by("pk").iterator(chunk_size=batch):
+        comment.html = render_article(comment, comment.post.author_id)
+        done.append(comment)
+        if len(done) == batch:
+            comments.model.objects.bulk_update(done, ["html"])
+            done = []
+    comments.model.objects.bulk_update(done, ["html"])
+
+
+def wordpress_anchor(comment):
+    """The anchor an imported comment keeps for its WordPress id ('' for the others, and
+    for one whose id here is the same number)."""
+    number = comment.wordpress_id
+    if not number or number == comment.pk:
+        return ""
+    return mark_safe(WORDPRESS_ANCHOR.format(int(number)))
 
 
 def linkable_url(url):

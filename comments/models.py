@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -282,6 +282,7 @@ class Comment(models.Model):
     # What a thread is put together from: the stored article, and what places it.
     THREAD_FIELDS = (
         "id", "post_id", "parent_id", "depth", "author_name", "status", "user_id", "html",
+        "wordpress_id",
     )  # fmt: skip
     # The fields that change what a reader sees: a change to one of them re-renders the
     # comment and invalidates the cached pages of its post.
@@ -446,6 +447,31 @@ class Comment(models.Model):
         for comment in comments:
             comment.html = render_article(comment, post_author_id)
         cls.objects.bulk_update(comments, ["html"])
+
+    @classmethod
+    def number_above(cls, number):
+        """Comments created from now on get ids above `number`. An import calls it with
+        the WordPress ids it brings: an imported comment keeps its WordPress id as an
+        anchor (#comment-1002), and no comment of ours may take the same one."""
+        table = cls._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(s.seq, %s) FROM (SELECT pg_get_serial_sequence(%s, 'id')"
+                    "::regclass AS seq) s WHERE COALESCE(pg_sequence_last_value(s.seq), 0) < %s",
+                    [number, table, number],
+                )
+            elif connection.vendor == "sqlite":
+                # AUTOINCREMENT ids come after sqlite_sequence's number for the table.
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = %s WHERE name = %s AND seq < %s",
+                    [number, table, number],
+                )
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s WHERE NOT EXISTS "
+                    "(SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                    [table, number, table],
+                )
 
     @staticmethod
     def forget_cached_threads(*post_ids):
@@ -823,8 +849,10 @@ class OutgoingEmailQuerySet(models.QuerySet):
 
     def retry_now(self):
         """Make these emails due at once, given up ones included (a fixed mail server)."""
-        return self.exclude(status=OutgoingEmail.Status.SENT).filter(claim=None).update(
-            status=OutgoingEmail.Status.QUEUED, next_attempt_at=timezone.now()
+        return (
+            self.exclude(status=OutgoingEmail.Status.SENT)
+            .filter(claim=None)
+            .update(status=OutgoingEmail.Status.QUEUED, next_attempt_at=timezone.now())
         )
 
     def settled_before(self, days):

@@ -95,7 +95,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         if request.user.is_authenticated and "author_name" not in initial:
             initial["author_name"] = request.user.get_full_name() or request.user.get_username()
             initial["author_email"] = request.user.email
-        reply_to = _reply_target(thread, request.GET.get("replytocom", ""))
+        reply_to = _reply_target(thread, request.GET.get("replytocom", ""), old_links=True)
         if reply_to:
             initial["parent"] = reply_to.pk
         form = CommentForm(post, initial=initial, user=request.user)
@@ -123,8 +123,13 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
     }
 
 
-def _reply_target(thread, comment_id):
-    node = thread.by_id.get(parse_id(comment_id))
+def _reply_target(thread, comment_id, old_links=False):
+    """The approved comment on this page being answered. With `old_links`, a reply link of
+    the old WordPress blog (?replytocom=1002, its WordPress id) finds its comment too."""
+    number = parse_id(comment_id)
+    node = thread.by_id.get(number)
+    if node is None and old_links:
+        node = thread.by_wordpress_id(number)
     if node and node.comment.is_approved:
         return node.comment
     return None

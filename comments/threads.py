@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.utils.safestring import mark_safe
 
-from comments.markup import NUMBER_MARK, REPLY_MARK, render_article
+from comments.markup import NUMBER_MARK, REPLY_MARK, WORDPRESS_ANCHOR, render_article
 
 
 class ThreadComment(NamedTuple):
@@ -23,6 +23,7 @@ class ThreadComment(NamedTuple):
     status: str
     user_id: int | None
     html: str
+    wordpress_id: int | None
 
     @classmethod
     def rows(cls, comments):
@@ -58,10 +59,21 @@ class Thread:
         self._append_items(parts, self.roots, post.author_id, accepts_comments)
         return mark_safe("".join(parts))  # articles were escaped and cleaned when rendered
 
+    def by_wordpress_id(self, number):
+        """The node of the imported comment with this WordPress id, when no comment of
+        ours on the page has it as its id."""
+        if number is None or number in self.by_id:
+            return None
+        return next((n for n in self.by_id.values() if n.comment.wordpress_id == number), None)
+
     def _append_items(self, parts, nodes, post_author_id, accepts_comments):
         for node in nodes:
             comment = node.comment
             article = comment.html or _render_stored_article(comment.pk, post_author_id)
+            if comment.wordpress_id in self.by_id and comment.wordpress_id != comment.pk:
+                # A page has one #comment-N: ours, whose links (emails, feeds, the
+                # comment's own date) came after the move.
+                article = article.replace(WORDPRESS_ANCHOR.format(comment.wordpress_id), "", 1)
             if not accepts_comments:
                 article = article[: article.index(REPLY_MARK)] + "</article>"
             if node.number:

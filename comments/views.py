@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -88,12 +89,27 @@ def _posted(request, form, comment):
 
 
 def permalink(request, comment_id):
-    """/comments/<id>/: to the comment on whichever page of its post shows it now."""
+    """/comments/<id>/: to the comment on whichever page of its post shows it now.
+
+    `?on=<a page of a post>` comes from a link to a comment that page does not show
+    (static/js/comment-links.js): an old WordPress link names an imported comment's
+    WordPress id, or a comment page other than the one that shows it now. Found or not,
+    the reader lands on the post."""
     held_ids = held_comment_ids(request)
     visible = Comment.objects.filter(Q(status=Comment.Status.APPROVED) | Q(pk__in=held_ids))
-    comment = get_object_or_404(
-        visible.select_related("post").filter(post__in=Post.objects.published()), pk=comment_id
+    visible = visible.select_related("post").filter(post__in=Post.objects.published())
+    if "on" not in request.GET:
+        return redirect(get_object_or_404(visible, pk=comment_id).page_url(held_ids))
+    post = Post.objects.published().at_address(request.GET["on"])
+    if post is None:
+        raise Http404("No post is at that address.")
+    on_post = visible.filter(post=post)
+    # Our id first: the page shows ours under #comment-N when both have the number.
+    comment = on_post.filter(pk=comment_id).first() or (
+        on_post.filter(wordpress_id=comment_id).order_by("pk").first()
     )
+    if comment is None:
+        return redirect(post.get_absolute_url())
     return redirect(comment.page_url(held_ids))
 
 

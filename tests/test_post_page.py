@@ -1,6 +1,8 @@
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -178,6 +180,21 @@ def test_excerpt_is_derived_from_the_body_when_empty(make_post):
     assert written.summary == "A hand-written summary."
 
 
+def test_an_excerpt_from_the_body_keeps_the_quoted_passage(make_post, client):
+    post = make_post(
+        body="As the minister put it on Tuesday,\n\n<blockquote>the budget is balanced\n"
+        "and fair,</blockquote>\n\nwhich it is not.\n\n## What is in it\n\n- A cut\n- A rise\n\n"
+        "> The committee did not vote.\n\nLines end  \nwith breaks."
+    )
+
+    expected = (
+        "As the minister put it on Tuesday, the budget is balanced and fair, which it is not. "
+        "The committee did not vote. Lines end with breaks."
+    )
+    assert post.summary == expected  # headings and lists stay out, as before
+    assert expected in client.get("/").content.decode()
+
+
 def test_excerpt_shows_typographic_quotes_as_characters(client, make_post):
     make_post("Quotes", body='The council\'s "review" -- of *everything*.')
 
@@ -194,3 +211,15 @@ def test_page_title_names_the_post_and_the_blog(client, make_post):
 
     assert "<title>Flood defences — Broadsheet</title>" in page
     assert reverse("blog:home") in page
+
+
+def test_summaries_stored_before_are_derived_again_by_the_data_migration(make_post):
+    quoted = make_post(body="He said\n\n<blockquote>no,</blockquote>\n\ntwice.")
+    written = make_post(body="He said\n\n<blockquote>no.</blockquote>", excerpt="Mine.")
+    Post.objects.filter(pk=quoted.pk).update(summary="He said twice.")  # as stored before
+    migration = importlib.import_module("blog.migrations.0006_summaries_keep_quotations")
+
+    migration.summarize_again(apps, schema_editor=None)
+
+    assert Post.objects.get(pk=quoted.pk).summary == "He said no, twice."
+    assert Post.objects.get(pk=written.pk).summary == "Mine."

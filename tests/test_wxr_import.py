@@ -224,15 +224,15 @@ def test_a_truncated_file_stops_with_the_line_and_imports_nothing(tmp_path):
     assert everything() == {key: 0 for key in everything()}
 
 
-def test_a_damaged_entity_is_reported_with_its_line(tmp_path):
-    text = OLD_BLOG.read_text().replace("Roads &amp; Transport]]></wp:cat_name>", "x")
-    text = text.replace("<title>The Parish Pump</title>", "<title>Fish & Chips</title>")
+def test_a_tag_that_never_closes_is_reported_with_its_line(tmp_path):
+    text = OLD_BLOG.read_text().replace("<title>The Parish Pump</title>", "<title>The Pump</tilte>")
     damaged = tmp_path / "damaged.xml"
     damaged.write_text(text)
-    line = text[: text.index("Fish & Chips")].count("\n") + 1
+    line = text[: text.index("</tilte>")].count("\n") + 1
 
     with pytest.raises(CommandError, match=f"line {line}, column"):
         import_wxr(damaged)
+    assert everything() == {key: 0 for key in everything()}
 
 
 def test_a_file_that_is_not_a_wordpress_export_is_refused(tmp_path):

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from blog.html import plain_text, render_markdown, sanitize
 from blog.middleware import is_readable_path
-from blog.models import Category, LegacyRedirect, Page, Post, Tag
+from blog.models import Category, LegacyRedirect, Page, Post, SiteIdentity, Tag
 from blog.wxr import reader
 from blog.wxr.autop import autop
 from blog.wxr.shortcodes import render_captions
@@ -64,6 +64,9 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _MORE = re.compile(r"\s*<!--\s*(?:more|nextpage)\b.*?-->\s*", re.I | re.S)
 _NO_DATE = ("", "0000-00-00 00:00:00")
 _BLOCK_EDITOR = "<!-- wp:"
+# The tagline a new WordPress blog starts with ("Just another WordPress site", "… weblog",
+# "… WordPress.com site"): not the writer's words, so it is not taken over.
+_WORDPRESS_TAGLINE = re.compile(r"^Just another WordPress\b", re.I)
 
 
 class WordPressImport:
@@ -89,6 +92,7 @@ class WordPressImport:
         self._terms = {}  # (kind, WordPress nicename) -> Category or Tag
         self._slugs = {Post: set(), Page: set(), Category: set(), Tag: set()}
         self._channel = None
+        self._numbered_above = 0  # new comments' ids come after this (Comment.number_above)
 
     def run(self, source):
         """Import the export at `source`; returns the counts of what was (or would be) done."""
@@ -110,10 +114,37 @@ class WordPressImport:
                     items += 1
                     if self.progress_every and items % self.progress_every == 0:
                         self._progress(items, started)
+            self._take_over_identity(wxr.channel)
+            self._report_repairs(wxr.repairs)
             if self.dry_run:
                 transaction.set_rollback(True)  # nothing was written; make sure of it
         self.counts["seconds"] = round(time.monotonic() - started, 2)
         return self.counts
+
+    def _take_over_identity(self, channel):
+        """The blog's title and tagline come along, where ours are still the defaults."""
+        tagline = plain_text(channel.description)
+        if _WORDPRESS_TAGLINE.match(tagline.strip()):
+            tagline = ""
+        identity = SiteIdentity.objects.filter(pk=1).first() or SiteIdentity()
+        changed = identity.take_over(title=plain_text(channel.title), tagline=tagline)
+        if not changed:
+            return
+        if not self.dry_run:
+            identity.save()
+        took = "Would take" if self.dry_run else "Took"
+        for name, value in changed.items():
+            self.say(f"{took} the site {name} from the export: “{value}” (it was the default).")
+
+    def _report_repairs(self, repairs):
+        """Say where the file was damaged in ways WordPress's own importer reads past."""
+        by_record = {}
+        for repair in repairs:
+            by_record.setdefault(repair.record, []).append(f"{repair.what} (line {repair.line})")
+        for record, found in by_record.items():
+            self.say(f"Repaired, as WordPress reads it: {record}: {'; '.join(found)}.")
+        if by_record:
+            self.counts["records repaired (damaged but readable)"] = len(by_record)
 
     def _progress(self, items, started):
         c = self.counts
@@ -414,6 +445,11 @@ class WordPressImport:
                    if c.id not in placed}  # fmt: skip
         if len(wanted) > len(waiting):
             self.counts["comments existing"] += len(wanted) - len(waiting)
+        if waiting and not self.dry_run and max(waiting) > self._numbered_above:
+            # Each keeps its WordPress id as an anchor (#comment-1002): our ids for these
+            # comments, and for every comment written later, come after those numbers.
+            self._numbered_above = max(waiting)
+            Comment.number_above(self._numbered_above)
         while waiting:
             ready = [c for c in waiting.values()
                      if not c.parent or c.parent in placed or c.parent not in waiting]  # fmt: skip

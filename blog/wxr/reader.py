@@ -3,14 +3,20 @@
 `WXRReader(path)` yields `Author`, `Term` and `Item` records in file order (an item carries
 its comments, categories, tags and post meta); the channel's own fields (title, site
 address, WXR version) are on `reader.channel` once read. Each element is cleared as soon as
-its record is made, so a 200 MB export never sits in memory whole. A file that is not
-well-formed XML raises `WXRError` with the line where reading stopped.
+its record is made, so a 200 MB export never sits in memory whole.
+
+Damage that WordPress's own importer reads past (a "]]>" inside CDATA, a bare "&") is
+repaired on the way in (blog/wxr/repair.py) and listed in `reader.repairs`, with the
+record it was in. A file that is still not well-formed XML (cut short, a tag that never
+closes) raises `WXRError` with the line where reading stopped.
 """
 
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from blog.wxr.repair import Repairer
 
 # Namespace URIs by prefix. WordPress changes the "wp" and "excerpt" URIs with the WXR
 # version (…/export/1.1/, …/export/1.2/), so those are matched by pattern.
@@ -32,6 +38,7 @@ class WXRError(Exception):
 class Channel:
     title: str = ""
     link: str = ""
+    description: str = ""  # the blog's tagline
     base_site_url: str = ""
     base_blog_url: str = ""
     wxr_version: str = ""
@@ -113,12 +120,25 @@ def local_name(tag):
     return f"{{{uri}}}{name}"
 
 
+@dataclass(frozen=True)
+class Repair:
+    """Damage repaired on the way in: at `line`, in `record` ("the item “Title” that starts
+    at line 40"), `what` was read as WordPress reads it."""
+
+    line: int
+    what: str
+    record: str
+
+
 class WXRReader:
     """Iterate over the records of the export at `source` (a path or a binary file)."""
 
     def __init__(self, source):
         self.source = source
         self.channel = Channel()
+        self.repairs = []  # Repair, in file order
+        self._repairer = Repairer()
+        self._repairs_noted = 0
 
     def __iter__(self):
         try:
@@ -146,7 +166,7 @@ class WXRReader:
                     if element.tag != "rss":
                         raise WXRError(
                             f"This is not a WordPress export: the document is <{element.tag}>, "
-                            "not <rss>."
+                            f"not <rss> (line {line})."
                         )
                 elif depth == 2 and element.tag == "channel":
                     channel = element
@@ -155,11 +175,13 @@ class WXRReader:
             depth -= 1
             if depth != 2 or channel is None:
                 continue
+            self._note_repairs(through=line, record=limits.where())
             record = self._record(element)
             # Cleared once read: memory stays bounded by the largest single item.
             channel.clear()
             if record is not None:
                 yield record
+        self._note_repairs(through=float("inf"), record="the channel")
         if not seen_root:
             raise WXRError("The file is empty: there is nothing to import.")
         if not self.channel.wxr_version:
@@ -177,16 +199,26 @@ class WXRReader:
         line = 1
         try:
             while chunk := source.readline(64 * 1024):
-                parser.feed(chunk)
+                repaired = self._repairer.feed(chunk)
+                parser.feed(repaired)
                 for event, element in parser.read_events():
                     yield event, element, line
-                line += chunk.count(b"\n")
+                line += repaired.count(b"\n")
+            parser.feed(self._repairer.close())
             parser.close()
             for event, element in parser.read_events():
                 yield event, element, line
         finally:
             if opened:
                 source.close()
+
+    def _note_repairs(self, through, record):
+        """The repairs made up to line `through` were in `record`."""
+        found = self._repairer.repairs
+        while self._repairs_noted < len(found) and found[self._repairs_noted][0] <= through:
+            line, what = found[self._repairs_noted]
+            self.repairs.append(Repair(line, what, record))
+            self._repairs_noted += 1
 
     def _record(self, element):
         name = local_name(element.tag)
@@ -229,7 +261,7 @@ class WXRReader:
                     f"reads WXR {', '.join(SUPPORTED_VERSIONS)}."
                 )
             self.channel.wxr_version = version
-        elif name in ("title", "link"):
+        elif name in ("title", "link", "description"):
             setattr(self.channel, name, text)
         elif name in ("wp:base_site_url", "wp:base_blog_url"):
             setattr(self.channel, name[3:], text.rstrip("/"))
@@ -301,11 +333,16 @@ class _Limits:
         if depth == 4 and self.record_name == "item" and name == "title":
             self.title = " ".join((element.text or "").split())[:80]
 
-    def _where(self):
+    def where(self):
+        """The record being read, in words: "the item “Title” that starts at line 40"."""
         if self.record_name != "item":
-            return f"The <{self.record_name}> that starts at line {self.record_line}"
+            return f"the <{self.record_name}> that starts at line {self.record_line}"
         title = f" “{self.title}”" if self.title else ""
-        return f"The item{title} that starts at line {self.record_line}"
+        return f"the item{title} that starts at line {self.record_line}"
+
+    def _where(self):
+        where = self.where()
+        return where[0].upper() + where[1:]
 
 
 def _comment(element):

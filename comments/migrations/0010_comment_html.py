@@ -3,18 +3,9 @@ from django.db import migrations, models
 
 def render_articles(apps, schema_editor):
     """Render every stored comment's article once, as saving it now would."""
-    from comments.markup import render_article
+    from comments.markup import store_articles_again
 
-    Comment = apps.get_model("comments", "Comment")
-    batch = []
-    comments = Comment.objects.select_related("post").order_by("pk")
-    for comment in comments.iterator(chunk_size=500):
-        comment.html = render_article(comment, comment.post.author_id)
-        batch.append(comment)
-        if len(batch) == 500:
-            Comment.objects.bulk_update(batch, ["html"])
-            batch = []
-    Comment.objects.bulk_update(batch, ["html"])
+    store_articles_again(apps.get_model("comments", "Comment").objects.all())
 
 
 class Migration(migrations.Migration):
