@@ -217,7 +217,7 @@ def test_summaries_stored_before_are_derived_again_by_the_data_migration(make_po
     quoted = make_post(body="He said\n\n<blockquote>no,</blockquote>\n\ntwice.")
     written = make_post(body="He said\n\n<blockquote>no.</blockquote>", excerpt="Mine.")
     Post.objects.filter(pk=quoted.pk).update(summary="He said twice.")  # as stored before
-    migration = importlib.import_module("blog.migrations.0006_summaries_keep_quotations")
+    migration = importlib.import_module("blog.migrations.0007_summaries_keep_quotations")
 
     migration.summarize_again(apps, schema_editor=None)
 

@@ -17,7 +17,7 @@ def summarize_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0005_post_search_document"),
+        ("blog", "0006_siteidentity_contact_email"),
     ]
 
     operations = [
