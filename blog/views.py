@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from blog import caching, page_cache
 from blog import search as post_search
@@ -75,7 +76,10 @@ def render_post(request, post, status=200, **comment_state):
         ),  # fmt: skip
         **comment_section(request, post, **comment_state),
     }
-    return render(request, "blog/post_detail.html", context, status=status)
+    response = render(request, "blog/post_detail.html", context, status=status)
+    if context["form_sent_back"]:  # one reader's words: never kept by any cache
+        add_never_cache_headers(response)
+    return response
 
 
 class PostLink(NamedTuple):

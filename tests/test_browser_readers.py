@@ -1,0 +1,64 @@
+"""What a reader meets in a real browser: a comment form sent back lands where they are
+looking, and pages load without a failed request (icons included).
+
+Runs headless Debian Chromium through Playwright against the live server (tests/browser.py):
+skipped without Chromium on a laptop, failed in CI."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.browser import BROWSER_TEST_MARKS, expect
+
+pytestmark = BROWSER_TEST_MARKS
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def long_post(make_post):
+    """A post long enough, with enough comments, that its form is far below the fold."""
+    post = make_post(
+        "The harbour wall", body="\n\n".join(f"Paragraph {n} about the wall." for n in range(40))
+    )
+    start = timezone.now() - timedelta(hours=1)
+    for n in range(8):
+        Comment.objects.create(
+            post=post, author_name=f"Reader {n}", author_email=f"r{n}@example.org",
+            body=f"Comment {n} on the wall.", status=Comment.Status.APPROVED,
+            submitted_at=start + timedelta(minutes=n),
+        )  # fmt: skip
+    return post
+
+
+def test_a_bad_email_comes_back_focused_in_view_with_the_text_kept(open_page, long_post):
+    page = open_page()
+    page.set_viewport_size(PHONE)
+    page.goto(long_post.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.get_by_role("textbox", name="Comment", exact=True).fill("I walked it at low tide.")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Nadia Okoro")
+    form.get_by_role("textbox", name="Email", exact=True).fill("nadia at example.net")
+    form.get_by_role("button", name="Post Comment").click()
+
+    expect(page).to_have_url(f"{page.url.split('/', 3)[0]}//{page.url.split('/')[2]}"
+                             f"{long_post.get_absolute_url()}#respond")  # fmt: skip
+    problem = page.locator("#comment-form-problem")
+    expect(problem).to_contain_text("That does not look like an email address.")
+    expect(problem).to_be_focused()
+    expect(problem).to_be_in_viewport()
+    expect(page.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "I walked it at low tide."
+    )
+    email = page.get_by_role("textbox", name="Email", exact=True)
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(
+        "Never shown. Used for reply notifications if you ask for them. "
+        "That does not look like an email address."
+    )
+
+    reloaded = page.reload()
+    assert reloaded.status == 200  # the post's own address, not the form's 405
+    expect(page.locator("h1")).to_have_text("The harbour wall")
