@@ -23,6 +23,7 @@ def home(request):
     """Featured posts, then the newest published posts, a page at a time."""
     posts = (
         Post.objects.listed()
+        .with_comment_counts()
         .select_related("author", "featured_image")
         .prefetch_related(*FILING)
         .order_by("-sticky", "-publish_at", "-id")
@@ -109,7 +110,11 @@ def _adjacent_posts(post):
 
 def _post_list(request, posts, template, **context):
     """A page of `posts` (newest first, with their filing); no posts at all is a 404."""
-    posts = posts.select_related("author", "featured_image").prefetch_related(*FILING)
+    posts = (
+        posts.with_comment_counts()
+        .select_related("author", "featured_image")
+        .prefetch_related(*FILING)
+    )
     paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE, allow_empty_first_page=False)
     page = _page_or_404(paginator, request.GET.get("page", "1"))
     return render(request, template, {"page": page, "posts": page.object_list, **context})
