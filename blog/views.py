@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -175,6 +176,12 @@ def page_detail(request, slug):
     """A standalone page (About, Corrections) at /<slug>/."""
     page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
     return render(request, "blog/page_detail.html", {"page": page})
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the
+    icon among the static files (its hashed name changes with it, so this is no 301)."""
+    return redirect(static("img/favicon.ico"))
 
 
 def robots_txt(request):

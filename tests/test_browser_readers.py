@@ -62,3 +62,36 @@ def test_a_bad_email_comes_back_focused_in_view_with_the_text_kept(open_page, lo
     reloaded = page.reload()
     assert reloaded.status == 200  # the post's own address, not the form's 405
     expect(page.locator("h1")).to_have_text("The harbour wall")
+
+
+def failed_requests(page):
+    """Every request of `page` that failed or was answered with an error, as it happens."""
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(f"failed {request.url}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400
+        and failed.append(f"{response.status} {response.url}"),
+    )
+    return failed
+
+
+def test_home_and_a_post_load_without_a_failed_request(open_page, long_post):
+    page = open_page()
+    failed = failed_requests(page)
+
+    for address in ("/", long_post.get_absolute_url()):
+        page.goto(address, wait_until="networkidle")
+        expect(page.locator("h1").first).to_be_attached()
+
+    assert failed == []
+    # Headless Chromium fetches no icons by itself: ask for each one linked, as a browser
+    # with a tab bar or a home screen does, and for the /favicon.ico some ask for anyway.
+    icons = page.eval_on_selector_all(
+        "link[rel=icon], link[rel=apple-touch-icon]", "links => links.map(link => link.href)"
+    )
+    assert len(icons) == 2
+    for address in [*icons, "/favicon.ico"]:
+        response = page.request.get(address)
+        assert response.ok, address
+        assert response.headers["content-type"].startswith("image/"), address
