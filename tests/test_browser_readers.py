@@ -1,5 +1,6 @@
 """What a reader meets in a real browser: a comment form sent back lands where they are
-looking, and pages load without a failed request (icons included).
+looking, pages load without a failed request (icons included), and axe-core, the
+accessibility engine, finds nothing serious on them.
 
 Runs headless Debian Chromium through Playwright against the live server (tests/browser.py):
 skipped without Chromium on a laptop, failed in CI."""
@@ -11,11 +12,17 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.browser import BROWSER_TEST_MARKS, expect
+from tests.browser import BROWSER_TEST_MARKS, expect, skip_or_fail
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:  # the dev extras are not installed
+    Axe = None
 
 pytestmark = BROWSER_TEST_MARKS
 
 PHONE = {"width": 390, "height": 844}
+AXE_MISSING = "axe-playwright-python is not installed: run `make install` (the dev extras)"
 
 
 @pytest.fixture
@@ -96,3 +103,39 @@ def test_home_and_a_post_load_without_a_failed_request(open_page, long_post):
         response = page.request.get(address)
         assert response.ok, address
         assert response.headers["content-type"].startswith("image/"), address
+
+
+def serious_violations(page):
+    """What axe-core finds on the page as it is now, of serious or critical impact: one
+    line per rule, with the elements it found."""
+    if Axe is None:
+        skip_or_fail(AXE_MISSING)
+    results = Axe().run(page).response
+    return [
+        f"{found['impact']} {found['id']}: {found['help']} "
+        f"{[node['target'] for node in found['nodes']]}"
+        for found in results["violations"]
+        if found["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("viewport", "scheme"), [(None, "light"), (PHONE, "dark")], ids=["desktop", "phone-dark"]
+)
+def test_axe_finds_nothing_serious_on_home_a_post_and_a_form_sent_back(
+    open_page, long_post, viewport, scheme
+):
+    page = open_page()
+    page.emulate_media(color_scheme=scheme)
+    if viewport:
+        page.set_viewport_size(viewport)
+    found = {}
+    for address in ("/", long_post.get_absolute_url()):
+        page.goto(address)
+        found[address] = serious_violations(page)
+    page.get_by_role("textbox", name="Email", exact=True).fill("nadia at example.net")
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("#comment-form-problem")).to_be_focused()
+    found["sent back"] = serious_violations(page)
+
+    assert found == {"/": [], long_post.get_absolute_url(): [], "sent back": []}
