@@ -1,10 +1,10 @@
 """The comment section under a post: the thread a reader sees and the form they write in."""
 
 import json
-import time
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 
 from blog.ids import parse_id
 from comments.forms import CommentForm
@@ -87,8 +87,10 @@ def keep_sent_form(request, post, rejection=""):
         "post": post.pk,
         "data": {name: request.POST[name] for name in SENT_FORM_FIELDS if name in request.POST},
         "rejection": rejection,
-        "at": time.time(),
+        "at": timezone.now().timestamp(),
     }
+    if not request.user.is_authenticated:  # a session made for this alone: short-lived
+        request.session.set_expiry(SENT_FORM_SECONDS)
 
 
 def sent_form_address(request, post, form):
@@ -108,11 +110,14 @@ def take_sent_form(request, post):
     if SENT_FORM_KEY not in request.session:  # no query without a session cookie
         return None, ""
     kept = request.session[SENT_FORM_KEY]
-    if kept.get("post") == post.pk or time.time() - kept.get("at", 0) > SENT_FORM_SECONDS:
+    age = timezone.now().timestamp() - kept.get("at", 0)
+    if kept.get("post") == post.pk or age > SENT_FORM_SECONDS:
         del request.session[SENT_FORM_KEY]
-        if not request.session.keys():  # its cookie goes, and the reader's pages are shared
-            request.session.flush()
-    if kept.get("post") != post.pk:
+        if not request.user.is_authenticated:
+            request.session.set_expiry(None)
+            if not request.session.keys():  # its cookie goes: the reader's pages are shared
+                request.session.flush()
+    if kept.get("post") != post.pk or age > SENT_FORM_SECONDS:
         return None, ""
     return kept.get("data", {}), kept.get("rejection", "")
 

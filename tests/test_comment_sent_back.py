@@ -144,3 +144,23 @@ def test_a_form_kept_for_one_post_is_not_shown_on_another(client, post, make_pos
 
     assert "Meant for the first post." not in text(page)
     assert "Meant for the first post." in text(client.get(post.get_absolute_url()))
+
+
+def test_what_was_typed_is_kept_an_hour_at_most(client, post, write_comment, clock, settings):
+    response = write_comment(post, "Words left behind.", **BAD_EMAIL)
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 3600
+
+    clock.advance(hours=2)
+    page = client.get(response["Location"])
+
+    assert "Words left behind." not in text(page)
+
+
+def test_a_logged_in_reader_sent_back_stays_logged_in(client, post, write_comment, reader):
+    client.force_login(reader)
+
+    response = write_comment(post, "Signed-in words.", **BAD_EMAIL, follow=True)
+
+    assert "Signed-in words." in text(response)
+    assert response.wsgi_request.user == reader
+    assert client.get(post.get_absolute_url()).wsgi_request.user == reader
