@@ -26,7 +26,7 @@ def comment_on(post, status=Comment.Status.APPROVED, n=1):
 def count_links(response):
     """Each post's comment link on a list: {post address: link text}."""
     found = re.findall(
-        r'<a class="post-comments" href="([^"#]+)#(comments|respond)">(.*?)<span', text(response)
+        r'<span class="post-comments"><a href="([^"#]+)#(comments|respond)">(.*?)<span', text(response)
     )
     return {address: (label, anchor) for address, anchor, label in found}
 
