@@ -110,14 +110,15 @@ def take_sent_form(request, post):
     if SENT_FORM_KEY not in request.session:  # no query without a session cookie
         return None, ""
     kept = request.session[SENT_FORM_KEY]
-    age = timezone.now().timestamp() - kept.get("at", 0)
-    if kept.get("post") == post.pk or age > SENT_FORM_SECONDS:
+    ours = kept.get("post") == post.pk
+    fresh = timezone.now().timestamp() - kept.get("at", 0) <= SENT_FORM_SECONDS
+    if ours or not fresh:
         del request.session[SENT_FORM_KEY]
         if not request.user.is_authenticated:
             request.session.set_expiry(None)
             if not request.session.keys():  # its cookie goes: the reader's pages are shared
                 request.session.flush()
-    if kept.get("post") != post.pk or age > SENT_FORM_SECONDS:
+    if not (ours and fresh):
         return None, ""
     return kept.get("data", {}), kept.get("rejection", "")
 
@@ -129,8 +130,8 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
 
     Raises Http404 for a page past the end."""
     sent_back = form is not None
-    if form is None:
-        data, rejection = take_sent_form(request, post) if not rejection else (None, rejection)
+    if form is None and not rejection:
+        data, rejection = take_sent_form(request, post)
         if data is not None:
             form = CommentForm(post, data, user=request.user)
             form.is_valid()  # its errors again, for the fields they are about
