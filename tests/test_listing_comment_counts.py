@@ -25,9 +25,8 @@ def comment_on(post, status=Comment.Status.APPROVED, n=1):
 
 def count_links(response):
     """Each post's comment link on a list: {post address: link text}."""
-    found = re.findall(
-        r'<span class="post-comments"><a href="([^"#]+)#(comments|respond)">(.*?)<span', text(response)
-    )
+    link = r'<span class="post-comments"><a href="([^"#]+)#(comments|respond)">(.*?)<span'
+    found = re.findall(link, text(response))
     return {address: (label, anchor) for address, anchor, label in found}
 
 
