@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve install migrate demo lint bench bench-screening soak clean
+.PHONY: run test check-html serve install migrate demo lint bench bench-screening soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: $(STAMP)
 ## Run the test suite (SQLite unless DATABASE_URL says otherwise)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Check every kind of page with the Nu HTML Checker: zero errors (needs Java, Debian's default-jre-headless)
+# Asked for by name, it fails rather than skips when Java is missing.
+check-html: $(STAMP)
+	CI=true $(BIN)/python -m pytest tests/test_html_validity.py
 
 ## Production-like: gunicorn, DEBUG off, static files collected and served by WhiteNoise
 serve: $(STAMP)

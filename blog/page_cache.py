@@ -6,8 +6,9 @@ stored) until something they would see changes. The middleware sits near the top
 stack, so a hit costs two cache round trips and no database query, template or view.
 
 What may be served from here: a GET or HEAD with no query string (or only a page number),
-from a reader whose request carries no session, no message, no held-comment cookie and no
-remembered-commenter cookie: for them the page is the same as for everyone. The comment
+from a reader whose request carries no session (logged in, or a comment form sent back
+to them with their text), no message, no held-comment cookie and no remembered-commenter
+cookie: for them the page is the same as for everyone. The comment
 form on such a page carries no per-reader CSRF token (see comments/views.py for how a
 comment POST is checked instead).
 

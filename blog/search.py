@@ -64,6 +64,7 @@ def matching_posts(query):
     """Published posts matching `query` (cleaned), best first, ready to paginate."""
     posts = (
         Post.objects.published()
+        .with_comment_counts()
         .select_related("author", "featured_image")
         .prefetch_related("categories", "tags")
     )

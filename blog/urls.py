@@ -42,6 +42,7 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="atom_feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("category/<slug:slug>/", views.category, name="category"),
     path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
     path("category/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category_atom_feed"),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -23,6 +24,7 @@ def home(request):
     """Featured posts, then the newest published posts, a page at a time."""
     posts = (
         Post.objects.listed()
+        .with_comment_counts()
         .select_related("author", "featured_image")
         .prefetch_related(*FILING)
         .order_by("-sticky", "-publish_at", "-id")
@@ -77,8 +79,9 @@ def render_post(request, post, status=200, **comment_state):
         **comment_section(request, post, **comment_state),
     }
     response = render(request, "blog/post_detail.html", context, status=status)
-    if not post.is_published:
-        # A preview is its author's alone: no copy in the page cache nor in any cache between.
+    # A preview is its author's alone, a form sent back one reader's words: no copy in the
+    # page cache nor in any cache between.
+    if not post.is_published or context["form_sent_back"]:
         add_never_cache_headers(response)
     return response
 
@@ -110,7 +113,11 @@ def _adjacent_posts(post):
 
 def _post_list(request, posts, template, **context):
     """A page of `posts` (newest first, with their filing); no posts at all is a 404."""
-    posts = posts.select_related("author", "featured_image").prefetch_related(*FILING)
+    posts = (
+        posts.with_comment_counts()
+        .select_related("author", "featured_image")
+        .prefetch_related(*FILING)
+    )
     paginator = Paginator(posts, settings.BROADSHEET_POSTS_PER_PAGE, allow_empty_first_page=False)
     page = _page_or_404(paginator, request.GET.get("page", "1"))
     return render(request, template, {"page": page, "posts": page.object_list, **context})
@@ -171,6 +178,12 @@ def page_detail(request, slug):
     """A standalone page (About, Corrections) at /<slug>/."""
     page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
     return render(request, "blog/page_detail.html", {"page": page})
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the
+    icon among the static files (its hashed name changes with it, so this is no 301)."""
+    return redirect(static("img/favicon.ico"))
 
 
 def robots_txt(request):

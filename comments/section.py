@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 
 from blog.ids import parse_id
 from comments.forms import CommentForm
@@ -15,6 +16,13 @@ HELD_COOKIE_SALT = "comments.held"
 HELD_COOKIE_MAX_IDS = 50
 REMEMBER_COOKIE = "broadsheet_commenter"
 ONE_YEAR = 365 * 24 * 3600
+# A form that needs another go travels from the POST to the post page in the session.
+SENT_FORM_KEY = "comments.sent_form"
+SENT_FORM_FIELDS = (
+    "body", "author_name", "author_email", "author_url", "parent", "token", "remember",
+    "notify_replies",
+)  # fmt: skip
+SENT_FORM_SECONDS = 3600
 
 
 def held_comment_ids(request):
@@ -71,12 +79,63 @@ def update_remembered_commenter(response, form):
         response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
 
 
+def keep_sent_form(request, post, rejection=""):
+    """Keep what the reader sent (not the honeypot), and why it was not posted, for the
+    post page they are sent back to. The session cookie makes that page theirs alone:
+    the page cache neither serves nor stores it (blog/page_cache.py)."""
+    request.session[SENT_FORM_KEY] = {
+        "post": post.pk,
+        "data": {name: request.POST[name] for name in SENT_FORM_FIELDS if name in request.POST},
+        "rejection": rejection,
+        "at": timezone.now().timestamp(),
+    }
+    if not request.user.is_authenticated:  # a session made for this alone: short-lived
+        request.session.set_expiry(SENT_FORM_SECONDS)
+
+
+def sent_form_address(request, post, form):
+    """Where a form that needs another go is shown: at the form, on the comment page of
+    the comment it answers (and as a reply to it, should the page be reloaded)."""
+    parent = parse_id(str(form.data.get("parent", "")))
+    page = None
+    if parent:
+        page = Outline.of_post(post, held_comment_ids(request)).page_of(parent)
+    query = f"?replytocom={parent}" if page and not form.has_error("parent") else ""
+    return f"{post.comment_page_url(page or 1)}{query}#respond"
+
+
+def take_sent_form(request, post):
+    """The form this reader sent to `post` and was sent back with, once: (data, rejection),
+    or (None, "") when there is none."""
+    if SENT_FORM_KEY not in request.session:  # no query without a session cookie
+        return None, ""
+    kept = request.session[SENT_FORM_KEY]
+    ours = kept.get("post") == post.pk
+    fresh = timezone.now().timestamp() - kept.get("at", 0) <= SENT_FORM_SECONDS
+    if ours or not fresh:
+        del request.session[SENT_FORM_KEY]
+        if not request.user.is_authenticated:
+            request.session.set_expiry(None)
+            if not request.session.keys():  # its cookie goes: the reader's pages are shared
+                request.session.flush()
+    if not (ours and fresh):
+        return None, ""
+    return kept.get("data", {}), kept.get("rejection", "")
+
+
 def comment_section(request, post, form=None, rejection="", rejected_text="", page=None):
     """Template context for the comment section, showing comment page `page` (a form sent
     back shows the page of the comment it answers; otherwise the first). Two queries
     however long the thread: its outline, then the comments on the page.
 
     Raises Http404 for a page past the end."""
+    sent_back = form is not None
+    if form is None and not rejection:
+        data, rejection = take_sent_form(request, post)
+        if data is not None:
+            form = CommentForm(post, data, user=request.user)
+            form.is_valid()  # its errors again, for the fields they are about
+            sent_back = True
     visible = Comment.objects.visible_on(post, held_comment_ids(request))
     outline = Outline.of(
         list(visible.values_list("id", "parent_id", "status")),
@@ -120,6 +179,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         "comments_open_when_live": previewed_open,
         "rejection": rejection,
         "rejected_text": rejected_text,
+        "form_sent_back": sent_back,
     }
 
 

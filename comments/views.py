@@ -19,7 +19,9 @@ from comments.forms import CommentForm
 from comments.models import AlreadySent, Comment
 from comments.section import (
     held_comment_ids,
+    keep_sent_form,
     remember_held_comment,
+    sent_form_address,
     update_remembered_commenter,
 )
 
@@ -52,7 +54,7 @@ def post_comment(request, post_id):
             rejection=CLOSED_MESSAGE, rejected_text=request.POST.get("body", ""),
         )  # fmt: skip
     if not form.is_valid():
-        return render_post(request, post, form=form, status=400)
+        return _sent_back(request, post, form)
 
     submission = form.submission(request)
     earlier = Comment.objects.sent_before(submission)
@@ -60,7 +62,7 @@ def post_comment(request, post_id):
         return _posted(request, form, earlier)
     verdict = screening.screen(submission)
     if verdict.is_rejected:
-        return render_post(request, post, form=form, status=400, rejection=verdict.message)
+        return _sent_back(request, post, form, verdict.message)
 
     try:
         with transaction.atomic():
@@ -72,6 +74,13 @@ def post_comment(request, post_id):
         logger.exception("Could not save a comment on post %s", post.pk)
         return render_post(request, post, form=form, status=503, rejection=SAVE_FAILED_MESSAGE)
     return _posted(request, form, comment)
+
+
+def _sent_back(request, post, form, rejection=""):
+    """The form needs another go: back to the post, at the form, with the message and
+    everything typed (kept in the session), at an address that can be reloaded."""
+    keep_sent_form(request, post, rejection)
+    return redirect(sent_form_address(request, post, form))
 
 
 def _posted(request, form, comment):

@@ -207,3 +207,13 @@ def dangers(html):
     parser.feed(html)
     parser.close()
     return parser.found
+
+
+def sent_back(response):
+    """The post page a refused comment form was sent back to (write with follow=True):
+    reached by a redirect to the form, …#respond, at an address that can be reloaded."""
+    assert response.redirect_chain, f"not sent back: {response.status_code}"
+    address, status = response.redirect_chain[-1]
+    assert status == 302 and address.endswith("#respond"), response.redirect_chain
+    assert response.status_code == 200
+    return response

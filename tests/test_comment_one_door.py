@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from blog.models import LegacyRedirect, Post
 from comments.models import Comment
-from tests.commenting import comment_html, dangers, posted_comment, text
+from tests.commenting import comment_html, dangers, posted_comment, sent_back, text
 from tests.wxr_files import OLD_BLOG
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +96,9 @@ def test_the_form_refuses_a_website_that_is_not_http_and_keeps_the_text(
 ):
     post = make_post()
 
-    response = write_comment(post, "My considered view.", author_url=url)
+    response = write_comment(post, "My considered view.", author_url=url, follow=True)
 
-    assert response.status_code == 400
+    sent_back(response)
     assert "That does not look like a web address (try https://…)." in text(response)
     assert "My considered view." in text(response)
     assert not Comment.objects.exists()

@@ -3,6 +3,7 @@
 import json
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -11,6 +12,12 @@ register = template.Library()
 # In a <script>, "</script>" or "<!--" inside a string would end or confuse the element;
 # the same escapes as Django's json_script make every title safe there.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def time_datetime(moment):
+    """`moment` for a <time datetime>: whole seconds, as HTML takes no microseconds."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
 @register.simple_tag(takes_context=True)

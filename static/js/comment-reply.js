@@ -6,6 +6,16 @@
   var form = document.getElementById("comment-form");
   if (!respond || !form) return;
 
+  // A form sent back: its message, just above the fields, is where the reader starts.
+  // Focused after load, once the browser has gone to the #respond in the address (which
+  // moves the focus to the page itself).
+  var problem = document.getElementById("comment-form-problem");
+  if (problem) {
+    window.addEventListener("load", function () {
+      setTimeout(function () { problem.focus(); }, 0);
+    });
+  }
+
   var home = document.createElement("div");
   home.id = "respond-home";
   home.hidden = true;
@@ -37,6 +47,13 @@
   }
 
   document.addEventListener("click", function (event) {
+    var toField = event.target.closest("#comment-form-problem a[href^='#']");
+    var field = toField && document.getElementById(toField.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.focus();
+      return;
+    }
     var link = event.target.closest(".comment-reply-link");
     if (link && replyTo(link)) {
       event.preventDefault();
