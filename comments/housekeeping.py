@@ -1,6 +1,7 @@
-"""The retention jobs: spam, the trash, commenters' IP addresses and the outbox's old emails
-are let go after the periods the privacy page states. `manage.py housekeeping` runs them all
-(and `purge_spam`, `empty_trash`, `forget_ip_addresses` one each, from the same methods).
+"""The retention jobs: spam, the trash, commenters' IP addresses, the outbox's old emails and
+expired sessions are let go after the periods the privacy page states. `manage.py
+housekeeping` runs them all (and `purge_spam`, `empty_trash`, `forget_ip_addresses` one
+each, from the same methods).
 
 No one has to set up cron: the web process runs them, at most once an hour across every
 worker and node (a lock taken with the shared cache's `add`), after a request has been
@@ -40,12 +41,28 @@ def run(deadline=None):
     trash = Comment.objects.trash_to_empty(trash_days).delete_in_batches(deadline=deadline)
     forgotten = Comment.objects.addresses_to_forget(ip_days).forget_addresses(deadline=deadline)
     emails, _ = OutgoingEmail.objects.settled_before(email_days).delete()
+    # Expired sessions: among them the ones that carried a comment form back to its writer
+    # (comments/section.py), with their text and email, an hour at most.
+    sessions = _clear_expired_sessions()
     return [
         f"Deleted {spam} spam comments older than {spam_days} days.",
         f"Deleted {trash} comments in the trash older than {trash_days} days.",
         f"Cleared the IP address and browser of {forgotten} comments older than {ip_days} days.",
         f"Deleted {emails} sent or given-up emails older than {email_days} days.",
+        f"Deleted {sessions} expired sessions.",
     ]
+
+
+def _clear_expired_sessions():
+    """What `manage.py clearsessions` does, counted; only for sessions kept in the database."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    if settings.SESSION_ENGINE not in ("django.contrib.sessions.backends.db",
+                                       "django.contrib.sessions.backends.cached_db"):  # fmt: skip
+        return 0
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
 
 
 class _Schedule:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
@@ -93,6 +94,12 @@ def test_housekeeping_runs_every_retention_job(written, settings):
         recipients=["ada@example.org"], subject="Old news", body="…", status="sent",
         created_at=timezone.now() - timedelta(days=8),
     )  # fmt: skip
+    # A form sent back to its writer an hour and more ago, and one sent back just now.
+    now = timezone.now()
+    expired = Session.objects.create(session_key="a" * 32, session_data="",
+                                     expire_date=now - timedelta(minutes=1))  # fmt: skip
+    current = Session.objects.create(session_key="b" * 32, session_data="",
+                                     expire_date=now + timedelta(minutes=59))  # fmt: skip
 
     out = StringIO()
     call_command("housekeeping", stdout=out)
@@ -100,11 +107,14 @@ def test_housekeeping_runs_every_retention_job(written, settings):
     assert not Comment.objects.filter(pk__in=[spam.pk, trash.pk]).exists()
     assert addresses(ham) == (None, "")
     assert not OutgoingEmail.objects.filter(pk=sent.pk).exists()
+    assert list(Session.objects.values_list("pk", flat=True)) == [current.pk]
+    assert expired.pk != current.pk
     assert out.getvalue().splitlines() == [
         "Deleted 1 spam comments older than 15 days.",
         "Deleted 1 comments in the trash older than 30 days.",
         "Cleared the IP address and browser of 1 comments older than 20 days.",
         "Deleted 1 sent or given-up emails older than 7 days.",
+        "Deleted 1 expired sessions.",
     ]
 
 
