@@ -12,6 +12,10 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+try:  # axe-core, the accessibility checker, as a Python package that ships it
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:  # the dev extras are not installed
+    Axe = None
 try:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect, sync_playwright
@@ -30,6 +34,7 @@ PLAYWRIGHT_MISSING = (
     "Playwright is not installed: run `make install` (the dev extras) to run the browser tests"
 )
 TIMEOUT_MS = 10_000
+AXE_MISSING = "axe-playwright-python is not installed: run `make install` (the dev extras)"
 
 BROWSER_TEST_MARKS = [
     pytest.mark.browser,
@@ -116,3 +121,17 @@ def carry_login(page, client, live_server):
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
         "url": live_server.url,
     }])  # fmt: skip
+
+
+def serious_violations(page):
+    """What axe-core finds on the page as it is now, of serious or critical impact: one
+    line per rule, with the elements it found."""
+    if Axe is None:
+        skip_or_fail(AXE_MISSING)
+    results = Axe().run(page).response
+    return [
+        f"{found['impact']} {found['id']}: {found['help']} "
+        f"{[node['target'] for node in found['nodes']]}"
+        for found in results["violations"]
+        if found["impact"] in ("serious", "critical")
+    ]

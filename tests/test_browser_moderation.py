@@ -1,7 +1,8 @@
 """Moderating in a real browser: the comment list fits a 1280 px screen and a 390 px phone
 without sideways scrolling (screenshots of both are kept in test-output/moderation/), the
-spam folder is one click away with its most doubtful comment first, and a moderator who is
-not logged in moderates from the link in their email.
+spam folder is one click away with its most doubtful comment first, axe-core finds nothing
+serious or critical on either, and a moderator who is not logged in moderates from the link
+in their email.
 
 Runs headless Debian Chromium through Playwright against the live server. Without Chromium
 the test is skipped, except in CI (the CI environment variable set), where it fails.
@@ -16,7 +17,7 @@ from django.db import transaction
 
 from comments import notifications
 from comments.models import Comment, OutgoingEmail
-from tests.browser import BROWSER_TEST_MARKS, expect
+from tests.browser import BROWSER_TEST_MARKS, expect, serious_violations
 
 pytestmark = BROWSER_TEST_MARKS
 
@@ -100,6 +101,7 @@ def test_the_comment_list_fits_the_screen(open_page, page_errors, moderator, que
     )
     expect(first.locator(".field-spam_score")).to_contain_text("0.71")
     assert_fits(page)
+    assert serious_violations(page) == []  # axe-core: nothing serious or critical
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"queue-{width}px.png", full_page=True)
 
@@ -111,6 +113,7 @@ def test_the_comment_list_fits_the_screen(open_page, page_errors, moderator, que
     expect(rows.nth(1)).to_contain_text("cheap watches")
     expect(rows.nth(2)).to_contain_text("blocklist")
     assert_fits(page)
+    assert serious_violations(page) == []
     page.screenshot(path=SCREENSHOTS / f"spam-folder-{width}px.png", full_page=True)
     assert page_errors == []
 

@@ -12,17 +12,11 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment
-from tests.browser import BROWSER_TEST_MARKS, expect, skip_or_fail
-
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # the dev extras are not installed
-    Axe = None
+from tests.browser import BROWSER_TEST_MARKS, expect, serious_violations
 
 pytestmark = BROWSER_TEST_MARKS
 
 PHONE = {"width": 390, "height": 844}
-AXE_MISSING = "axe-playwright-python is not installed: run `make install` (the dev extras)"
 
 
 @pytest.fixture
@@ -103,20 +97,6 @@ def test_home_and_a_post_load_without_a_failed_request(open_page, long_post):
         response = page.request.get(address)
         assert response.ok, address
         assert response.headers["content-type"].startswith("image/"), address
-
-
-def serious_violations(page):
-    """What axe-core finds on the page as it is now, of serious or critical impact: one
-    line per rule, with the elements it found."""
-    if Axe is None:
-        skip_or_fail(AXE_MISSING)
-    results = Axe().run(page).response
-    return [
-        f"{found['impact']} {found['id']}: {found['help']} "
-        f"{[node['target'] for node in found['nodes']]}"
-        for found in results["violations"]
-        if found["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(
