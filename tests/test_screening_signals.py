@@ -1,6 +1,6 @@
-"""Signals that carry from one site to another: a shortened link, contact details, a name that
-is a trade or a link, and a comment in another language. Each catches the comment it is
-for and leaves a reader's alone; none marks spam on its own."""
+"""Signals that carry from one site to another: a shortened link, a link in a first comment,
+contact details, a name that is a trade or a link, and a comment in another language. Each
+catches the comment it is for and leaves a reader's alone; none marks spam on its own."""
 
 import pytest
 
@@ -52,6 +52,37 @@ def test_a_link_to_the_page_itself_is_no_shortened_link(post, known):
     verdict = verdict_on(post, body="The council's own page: https://council.example/parking")
 
     assert verdict.action == Action.APPROVE
+
+
+# --- a link in a first comment
+
+
+@pytest.fixture
+def newcomers_published(settings):
+    """A blog that publishes a newcomer's comment when nothing speaks against it."""
+    settings.BROADSHEET_SCREENING_APPROVE_SCORE = 0
+
+
+LINKED = "The council's own page says otherwise: https://council.example/parking"
+
+
+def test_a_link_in_a_first_comment_is_held(post, newcomers_published):
+    verdict = verdict_on(post, body=LINKED, author_email="newcomer@example.net")
+
+    assert verdict.action == Action.HOLD
+    assert says(verdict, "first comment from this address, with a link")
+    assert verdict.held_reasons == ("it is your first comment here",)
+
+
+def test_a_first_comment_without_a_link_and_a_known_writers_link_pass(
+    post, known, newcomers_published
+):
+    first = verdict_on(post, body="The council's own page says otherwise.",
+                       author_email="newcomer@example.net")  # fmt: skip
+    known_writer = verdict_on(post, body=LINKED)
+
+    assert first.action == Action.APPROVE
+    assert known_writer.action == Action.APPROVE
 
 
 # --- contact details
