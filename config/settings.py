@@ -366,6 +366,7 @@ BROADSHEET_SCREENING_CHECKS = env.list(
         "comments.screening.checks.lists.Lists",
         "comments.screening.checks.links.Links",
         "comments.screening.checks.contact.Contact",
+        "comments.screening.checks.promotion.SelfPromotion",
         "comments.screening.checks.names.Name",
         "comments.screening.checks.language.Language",
         "comments.screening.checks.history.History",
@@ -410,12 +411,16 @@ BROADSHEET_SURGE_FLOOD_PER_MINUTE = env.int("BROADSHEET_SURGE_FLOOD_PER_MINUTE",
 # Comments in other languages than these (ISO 639-1 codes) are held for a moderator, never
 # marked spam; empty: no language check. The blog's own language by default.
 BROADSHEET_LANGUAGES = env.list("BROADSHEET_LANGUAGES", default=[LANGUAGE_CODE.split("-")[0]])
-# What a shortened link, contact details (a phone number, a messaging handle) and a name
-# that is a link or a trade weigh toward spam: each holds, and is one kind of evidence.
+# What a shortened link, contact details (a phone number, a messaging handle), an invitation
+# to the writer's own page and a name that is a link or a trade weigh toward spam: each
+# holds, and is one kind of evidence.
 BROADSHEET_SCREENING_SHORTENER_SCORE = env.float(
     "BROADSHEET_SCREENING_SHORTENER_SCORE", default=5.0
 )
 BROADSHEET_SCREENING_CONTACT_SCORE = env.float("BROADSHEET_SCREENING_CONTACT_SCORE", default=5.0)
+BROADSHEET_SCREENING_PROMOTION_SCORE = env.float(
+    "BROADSHEET_SCREENING_PROMOTION_SCORE", default=5.0
+)
 BROADSHEET_SCREENING_NAME_SCORE = env.float("BROADSHEET_SCREENING_NAME_SCORE", default=5.0)
 # The classifier (comments/screening/bayes.py) abstains until trained on this many messages
 # of each class, and marks nothing spam (it only holds) until this blog's moderators have

@@ -1,6 +1,7 @@
 """Signals that carry from one site to another: a shortened link, a link in a first comment,
-contact details, a name that is a trade or a link, and a comment in another language. Each
-catches the comment it is for and leaves a reader's alone; none marks spam on its own."""
+contact details, an invitation to the writer's own page, a name that is a trade or a link,
+and a comment in another language. Each catches the comment it is for and leaves a reader's
+alone; none marks spam on its own."""
 
 import pytest
 
@@ -106,6 +107,38 @@ def test_contact_details_are_held(post, known, body):
 ])  # fmt: skip
 def test_numbers_that_are_not_phone_numbers_pass(post, known, body):
     assert verdict_on(post, body=body).action == Action.APPROVE
+
+
+# --- an invitation to the writer's own page
+
+
+@pytest.mark.parametrize("body", [
+    "Lovely piece on parking. Check out my channel for more city tips!",
+    "We help drivers save money, visit our site today",
+    "great post!!! subscribe to my page and I will sub back",
+])  # fmt: skip
+def test_an_invitation_to_the_writers_own_page_is_held(post, known, body):
+    verdict = verdict_on(post, body=body)
+
+    assert verdict.action == Action.HOLD
+    assert verdict.held_reasons == ("it invites readers to your own page",)
+    assert says(verdict, "an invitation to the writer's own page")
+
+
+@pytest.mark.parametrize("body", [
+    "I wrote about the same charges on my blog last year; the council never answered.",
+    "My track record with parking permits is poor, but this one went through in a week.",
+    "Did you check out the meters on Mill Lane? They take cards now.",
+])  # fmt: skip
+def test_a_reader_mentioning_their_own_blog_is_not_invited_anywhere(post, known, body):
+    assert verdict_on(post, body=body).action == Action.APPROVE
+
+
+def test_an_invitation_and_contact_details_make_spam(post):
+    verdict = verdict_on(post, author_email="promo@example.net",
+                         body="Check out my page, whatsapp me for deals")  # fmt: skip
+
+    assert verdict.action == Action.SPAM
 
 
 # --- names
