@@ -48,7 +48,7 @@ class Classifier:
         # Said when it differs: why a comment scored, say, 0.31 was published.
         to_publish = judgement.to_publish
         shown = f"classifier {p:.2f}" + (
-            f" ({to_publish:.2f} to publish)" if f"{to_publish:.2f}" != f"{p:.2f}" else ""
+            f", {to_publish:.2f} to publish" if f"{to_publish:.2f}" != f"{p:.2f}" else ""
         )
         if to_publish > settings.BROADSHEET_CLASSIFIER_HAM_CUTOFF:
             # Unsure but leaning spam: half the spam score, so a spam history tips it over.
