@@ -366,6 +366,7 @@ BROADSHEET_SCREENING_CHECKS = env.list(
         "comments.screening.checks.lists.Lists",
         "comments.screening.checks.links.Links",
         "comments.screening.checks.contact.Contact",
+        "comments.screening.checks.promotion.SelfPromotion",
         "comments.screening.checks.names.Name",
         "comments.screening.checks.language.Language",
         "comments.screening.checks.history.History",
@@ -410,12 +411,16 @@ BROADSHEET_SURGE_FLOOD_PER_MINUTE = env.int("BROADSHEET_SURGE_FLOOD_PER_MINUTE",
 # Comments in other languages than these (ISO 639-1 codes) are held for a moderator, never
 # marked spam; empty: no language check. The blog's own language by default.
 BROADSHEET_LANGUAGES = env.list("BROADSHEET_LANGUAGES", default=[LANGUAGE_CODE.split("-")[0]])
-# What a shortened link, contact details (a phone number, a messaging handle) and a name
-# that is a link or a trade weigh toward spam: each holds, and is one kind of evidence.
+# What a shortened link, contact details (a phone number, a messaging handle), an invitation
+# to the writer's own page and a name that is a link or a trade weigh toward spam: each
+# holds, and is one kind of evidence.
 BROADSHEET_SCREENING_SHORTENER_SCORE = env.float(
     "BROADSHEET_SCREENING_SHORTENER_SCORE", default=5.0
 )
 BROADSHEET_SCREENING_CONTACT_SCORE = env.float("BROADSHEET_SCREENING_CONTACT_SCORE", default=5.0)
+BROADSHEET_SCREENING_PROMOTION_SCORE = env.float(
+    "BROADSHEET_SCREENING_PROMOTION_SCORE", default=5.0
+)
 BROADSHEET_SCREENING_NAME_SCORE = env.float("BROADSHEET_SCREENING_NAME_SCORE", default=5.0)
 # The classifier (comments/screening/bayes.py) abstains until trained on this many messages
 # of each class, and marks nothing spam (it only holds) until this blog's moderators have
@@ -425,10 +430,12 @@ BROADSHEET_CLASSIFIER_MIN_TRAINING = env.int("BROADSHEET_CLASSIFIER_MIN_TRAINING
 BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING = env.int(
     "BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING", default=50
 )
-# Its spam probability at or above the spam cutoff is spam; at or below the ham cutoff it
-# scores toward approval; between them, the comment is held for a moderator.
+# Its spam probability at or above the spam cutoff is spam; its score to publish (letter
+# triples weighed down) at or below the ham cutoff scores toward approval; between them, the
+# comment is held for a moderator. The ham cutoff is where, with one video left out, 1.5% of
+# the spam was published (README, "Spam screening").
 BROADSHEET_CLASSIFIER_SPAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_SPAM_CUTOFF", default=0.74)
-BROADSHEET_CLASSIFIER_HAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_HAM_CUTOFF", default=0.15)
+BROADSHEET_CLASSIFIER_HAM_CUTOFF = env.float("BROADSHEET_CLASSIFIER_HAM_CUTOFF", default=0.25)
 # Past the spam cutoff the classifier alone only holds; at or above this much stricter bar
 # it may mark spam with no other check agreeing. Chosen on the leave-one-group-out and
 # cross-corpus figures, where no ham scored this high (README, "Spam screening").

@@ -160,6 +160,21 @@ def test_after_training_a_spammy_comment_is_held_and_a_hammy_one_is_published(po
     assert hammy.classifier_score <= 0.1
 
 
+def test_a_new_word_whose_letters_resemble_spam_does_not_hold_a_readers_comment(
+    post, write, settings
+):
+    moderated(write)
+
+    # "priceless" was never trained, but its letter triples were, in "prices" (spam).
+    verdict = screen(submission(post, body="I read the minutes. Priceless!",
+                                author_email="new@example.net"))  # fmt: skip
+
+    assert verdict.classifier_score > settings.BROADSHEET_CLASSIFIER_HAM_CUTOFF
+    assert verdict.action == Action.APPROVE
+    assert any(reason.startswith(f"classifier {verdict.classifier_score:.2f}, 0.")
+               and " to publish" in reason for reason in verdict.reasons)  # fmt: skip
+
+
 def test_the_reason_names_the_words_that_pushed_hardest_each_way(post, write):
     moderated(write)
 

@@ -140,7 +140,7 @@ def test_verdict_score_and_reasons_are_stored_on_the_comment(client, post):
     assert comment.status == Comment.Status.PENDING
     assert comment.verdict == "hold"
     assert "2 links" in comment.reasons
-    assert "first comment from this address" in comment.reasons
+    assert "first comment from this address, with a link" in comment.reasons
     assert comment.held_reasons == ["it contains 2 links", "it is your first comment here"]
 
 

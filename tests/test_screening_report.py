@@ -37,7 +37,7 @@ def test_a_comment_says_why_in_one_sentence(client, post, write_comment):
                                         **NEWCOMER))  # fmt: skip
 
     assert held.verdict_sentence == (
-        "Held for a moderator: 2 links; first comment from this address."
+        "Held for a moderator: 2 links; first comment from this address, with a link."
     )
     assert held.verdict_checks == ["links", "history"]
 
@@ -51,7 +51,7 @@ def test_the_moderator_reads_the_sentence_on_the_comments_page(
 
     page = client.get(held.get_admin_url()).content.decode()
 
-    assert "Held for a moderator: 2 links; first comment from this address." in page
+    assert "Held for a moderator: 2 links; first comment from this address, with a link." in page
 
 
 def test_reversals_are_counted_against_the_checks_that_pushed_for_the_verdict(

@@ -1,6 +1,7 @@
-"""Signals that carry from one site to another: a shortened link, contact details, a name that
-is a trade or a link, and a comment in another language. Each catches the comment it is
-for and leaves a reader's alone; none marks spam on its own."""
+"""Signals that carry from one site to another: a shortened link, a link in a first comment,
+contact details, an invitation to the writer's own page, a name that is a trade or a link,
+and a comment in another language. Each catches the comment it is for and leaves a reader's
+alone; none marks spam on its own."""
 
 import pytest
 
@@ -54,6 +55,37 @@ def test_a_link_to_the_page_itself_is_no_shortened_link(post, known):
     assert verdict.action == Action.APPROVE
 
 
+# --- a link in a first comment
+
+
+@pytest.fixture
+def newcomers_published(settings):
+    """A blog that publishes a newcomer's comment when nothing speaks against it."""
+    settings.BROADSHEET_SCREENING_APPROVE_SCORE = 0
+
+
+LINKED = "The council's own page says otherwise: https://council.example/parking"
+
+
+def test_a_link_in_a_first_comment_is_held(post, newcomers_published):
+    verdict = verdict_on(post, body=LINKED, author_email="newcomer@example.net")
+
+    assert verdict.action == Action.HOLD
+    assert says(verdict, "first comment from this address, with a link")
+    assert verdict.held_reasons == ("it is your first comment here",)
+
+
+def test_a_first_comment_without_a_link_and_a_known_writers_link_pass(
+    post, known, newcomers_published
+):
+    first = verdict_on(post, body="The council's own page says otherwise.",
+                       author_email="newcomer@example.net")  # fmt: skip
+    known_writer = verdict_on(post, body=LINKED)
+
+    assert first.action == Action.APPROVE
+    assert known_writer.action == Action.APPROVE
+
+
 # --- contact details
 
 
@@ -75,6 +107,38 @@ def test_contact_details_are_held(post, known, body):
 ])  # fmt: skip
 def test_numbers_that_are_not_phone_numbers_pass(post, known, body):
     assert verdict_on(post, body=body).action == Action.APPROVE
+
+
+# --- an invitation to the writer's own page
+
+
+@pytest.mark.parametrize("body", [
+    "Lovely piece on parking. Check out my channel for more city tips!",
+    "We help drivers save money, visit our site today",
+    "great post!!! subscribe to my page and I will sub back",
+])  # fmt: skip
+def test_an_invitation_to_the_writers_own_page_is_held(post, known, body):
+    verdict = verdict_on(post, body=body)
+
+    assert verdict.action == Action.HOLD
+    assert verdict.held_reasons == ("it invites readers to your own page",)
+    assert says(verdict, "an invitation to the writer's own page")
+
+
+@pytest.mark.parametrize("body", [
+    "I wrote about the same charges on my blog last year; the council never answered.",
+    "My track record with parking permits is poor, but this one went through in a week.",
+    "Did you check out the meters on Mill Lane? They take cards now.",
+])  # fmt: skip
+def test_a_reader_mentioning_their_own_blog_is_not_invited_anywhere(post, known, body):
+    assert verdict_on(post, body=body).action == Action.APPROVE
+
+
+def test_an_invitation_and_contact_details_make_spam(post):
+    verdict = verdict_on(post, author_email="promo@example.net",
+                         body="Check out my page, whatsapp me for deals")  # fmt: skip
+
+    assert verdict.action == Action.SPAM
 
 
 # --- names

@@ -31,7 +31,7 @@ def test_a_held_comment_shows_what_was_found_and_what_the_writer_was_told(
 
     page = admin_page(held)
 
-    assert "Held for a moderator: 2 links; first comment from this address." in page
+    assert "Held for a moderator: 2 links; first comment from this address, with a link." in page
     assert (
         "The writer was told: “Your comment is awaiting moderation. It was held because it "
         "contains 2 links, and it is your first comment here.”"

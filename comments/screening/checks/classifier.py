@@ -17,9 +17,10 @@ class Classifier:
     Words are one kind of evidence, and on a blog unlike the ones it learned from they
     mislead: a reader's excited "check out this video" reads like spam.
 
-    One at or below BROADSHEET_CLASSIFIER_HAM_CUTOFF scores toward approval (enough, on
-    its own, to publish a newcomer's comment); the band between holds for a moderator,
-    scoring half the spam score when it leans to spam.
+    One whose score to publish (letter triples weighed down, bayes.Judgement) is at or below
+    BROADSHEET_CLASSIFIER_HAM_CUTOFF scores toward approval (enough, on its own, to publish
+    a newcomer's comment); the band between holds for a moderator, scoring half the spam
+    score when it leans to spam.
 
     A classifier trained mostly on another site's comments (`manage.py train_spam`)
     misjudges this blog's readers, so until moderators here have trained it on
@@ -31,8 +32,9 @@ class Classifier:
         minimum = settings.BROADSHEET_CLASSIFIER_MIN_TRAINING
         if trained.spam < minimum or trained.ham < minimum:
             return None
-        p, pushes = bayes.judge(submission, trained)
-        words = f": {bayes.explain(pushes)}" if pushes else ""
+        judgement = bayes.judge(submission, trained)
+        p = judgement.probability
+        words = f": {bayes.explain(judgement.pushes)}" if judgement.pushes else ""
         own_minimum = settings.BROADSHEET_CLASSIFIER_MIN_OWN_TRAINING
         learning = trained.own_spam < own_minimum or trained.own_ham < own_minimum
         if p >= settings.BROADSHEET_CLASSIFIER_SPAM_CUTOFF:
@@ -43,16 +45,21 @@ class Classifier:
                           score=settings.BROADSHEET_SCREENING_SPAM_SCORE,
                           overwhelming=p >= settings.BROADSHEET_CLASSIFIER_SURE_CUTOFF,
                           classifier_score=p)  # fmt: skip
-        if p > settings.BROADSHEET_CLASSIFIER_HAM_CUTOFF:
+        # Said when it differs: why a comment scored, say, 0.31 was published.
+        to_publish = judgement.to_publish
+        shown = f"classifier {p:.2f}" + (
+            f", {to_publish:.2f} to publish" if f"{to_publish:.2f}" != f"{p:.2f}" else ""
+        )
+        if to_publish > settings.BROADSHEET_CLASSIFIER_HAM_CUTOFF:
             # Unsure but leaning spam: half the spam score, so a spam history tips it over.
             leans_spam = p >= 0.5 and not learning
             leaning = settings.BROADSHEET_SCREENING_SPAM_SCORE / 2 if leans_spam else 0.0
-            return Signal(f"classifier {p:.2f}, unsure{words}", score=leaning,
+            return Signal(f"{shown}, unsure{words}", score=leaning,
                           action=Action.HOLD, waived_by_trust=True,
                           classifier_score=p)  # fmt: skip
         if learning:
-            return Signal(f"classifier {p:.2f}{words}", classifier_score=p)
-        return Signal(f"classifier {p:.2f}{words}",
+            return Signal(f"{shown}{words}", classifier_score=p)
+        return Signal(f"{shown}{words}",
                       score=settings.BROADSHEET_SCREENING_APPROVE_SCORE,
                       classifier_score=p)  # fmt: skip
 
