@@ -1,5 +1,8 @@
-"""A moderator answers an erasure request in the admin, in a real browser, without a shell:
-find the commenter's comment, choose the action, confirm on the page that asks first."""
+"""A moderator answers a commenter's requests in the admin, in a real browser, without a
+shell: a copy of their data (a JSON file downloaded from the comment list), then erasure
+(find the commenter's comment, choose the action, confirm on the page that asks first)."""
+
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,8 +23,9 @@ def moderator(db):
     return user
 
 
-def test_a_moderator_erases_a_commenter_after_confirming(open_page, page_errors, make_post,
-                                                         moderator):  # fmt: skip
+def test_a_moderator_exports_then_erases_a_commenter_after_confirming(
+    open_page, page_errors, make_post, moderator
+):
     post = make_post("Lighthouse repairs")
     for body in ("When does the light come back on?", "Any news on the light?"):
         Comment.objects.create_from(post=post, body=body, author_name="Wanda Wright",
@@ -35,6 +39,20 @@ def test_a_moderator_erases_a_commenter_after_confirming(open_page, page_errors,
     admin.get_by_role("button", name="Log in").click()
     admin.goto("/admin/comments/comment/?q=wanda%40example.net")
     row = admin.locator("#result_list tbody tr", has_text="When does the light come back on?")
+    row.get_by_role("checkbox").check()
+
+    # First the copy she asked for: both her comments, with what is stored about them.
+    admin.get_by_role("combobox", name="Action").select_option(
+        label="Export their writers' data (JSON)"
+    )
+    with admin.expect_download() as downloading:
+        admin.get_by_role("button", name="Go").click()
+    exported = json.loads(downloading.value.path().read_text())
+    text = json.dumps(exported)
+    assert "wanda@example.net" in text and "192.0.2.44" in text
+    assert "When does the light come back on?" in text and "Any news on the light?" in text
+
+    admin.goto("/admin/comments/comment/?q=wanda%40example.net")
     row.get_by_role("checkbox").check()
     admin.get_by_role("combobox", name="Action").select_option(label="Erase their writers' data…")
     admin.get_by_role("button", name="Go").click()
