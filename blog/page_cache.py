@@ -246,6 +246,11 @@ def _release():
     return hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
+def warm_up():
+    """Compute the release fingerprint now (gunicorn's master calls this before forking)."""
+    _release()
+
+
 def _forget_release(**kwargs):
     _release.cache_clear()
 

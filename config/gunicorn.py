@@ -32,11 +32,19 @@ preload_app = _env.bool("GUNICORN_PRELOAD", default=True)
 
 
 def when_ready(server):
-    """In the master, after the preloaded application, before the first worker."""
+    """In the master, after the preloaded application, before the first worker: what every
+    worker would otherwise build on its first requests (the URL patterns, the page cache's
+    release fingerprint, the screening's model) is built once and inherited, so a worker
+    recycled after max_requests answers at once."""
     if server.cfg.preload_app:
-        from comments.screening.pipeline import warm_up
+        from django.urls import get_resolver
 
-        warm_up()
+        from blog.page_cache import warm_up as warm_up_page_cache
+        from comments.screening.pipeline import warm_up as warm_up_screening
+
+        get_resolver().check()  # compiles every URL pattern
+        warm_up_page_cache()
+        warm_up_screening()
 
 
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
