@@ -814,31 +814,26 @@ class OutgoingEmailQuerySet(models.QuerySet):
         ).order_by("attempts", "next_attempt_at", "id")
 
     def claim_due(self, limit):
-        """Take up to `limit` due emails for one delivery. Each is pushed out of the due
-        list for CLAIM_SECONDS first, so two deliveries running at once (two workers, a
-        cron job) never send the same email; one that dies mid-way leaves them due again."""
-        now = timezone.now()
-        ids = list(self.due().values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        claim = uuid.uuid4()
-        self.filter(
-            pk__in=ids, status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now
-        ).update(claim=claim, next_attempt_at=now + timedelta(seconds=OutgoingEmail.CLAIM_SECONDS))
-        return list(self.filter(claim=claim).order_by("attempts", "id"))
+        """Take up to `limit` due emails for one delivery (see `claim`)."""
+        return self.claim(list(self.due()[:limit]))
 
     def claim(self, emails):
-        """Take these emails (just written by this request) for one delivery, as claim_due
-        does; one query when no other sender took any of them first, the usual case."""
+        """Take these emails for one delivery: each is pushed out of the due list for
+        CLAIM_SECONDS first, so two deliveries running at once (two workers, a cron job)
+        never send the same email, and one that dies mid-way leaves them due again. One
+        query when no other sender took any of them first, the usual case."""
         if not emails:
             return []
         claim = uuid.uuid4()
-        until = timezone.now() + timedelta(seconds=OutgoingEmail.CLAIM_SECONDS)
+        now = timezone.now()
+        until = now + timedelta(seconds=OutgoingEmail.CLAIM_SECONDS)
         taken = self.filter(
-            pk__in=[email.pk for email in emails], claim=None, status=OutgoingEmail.Status.QUEUED
+            pk__in=[email.pk for email in emails],
+            status=OutgoingEmail.Status.QUEUED,
+            next_attempt_at__lte=now,  # not claimed by another delivery, or its claim ran out
         ).update(claim=claim, next_attempt_at=until)
-        if taken < len(emails):  # a cron run took some: send only what is ours
-            return list(self.filter(claim=claim).order_by("id"))
+        if taken < len(emails):  # another sender took some: send only what is ours
+            return list(self.filter(claim=claim).order_by("attempts", "id"))
         for email in emails:
             email.claim, email.next_attempt_at = claim, until
         return list(emails)

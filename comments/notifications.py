@@ -75,8 +75,7 @@ def comment_held(comment):
         links = moderation_links.links_for(comment, user) if user else []
         body = render_to_string("comments/email/held.txt", {**context, "links": links})
         emails.append(OutgoingEmail.build(comment, [email], subject, body))
-    OutgoingEmail.objects.bulk_create(emails)
-    outbox.deliver_after_commit(emails)
+    send_all(emails)
 
 
 def comment_approved(comment):
@@ -137,9 +136,7 @@ def comments_approved(comments):
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
             emails.append(OutgoingEmail.build(comment, [email], subject, body, headers))
-    if emails:
-        OutgoingEmail.objects.bulk_create(emails)
-        outbox.deliver_after_commit(emails)
+    send_all(emails)
 
 
 def _author_links(comment, author, moderates):
@@ -148,6 +145,16 @@ def _author_links(comment, author, moderates):
     if not moderates:
         return []
     return moderation_links.links_for(comment, author, acts=("spam", "trash"))
+
+
+def send_all(emails):
+    """Write unsaved emails (OutgoingEmail.build) to the outbox in one insert; they go
+    together, over one connection, when the current transaction commits."""
+    from comments.models import OutgoingEmail
+
+    if emails:
+        OutgoingEmail.objects.bulk_create(emails)
+        outbox.deliver_after_commit(emails)
 
 
 def send(comment, *, to, subject, body, headers=None):
