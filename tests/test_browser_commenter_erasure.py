@@ -4,23 +4,10 @@ shell: a copy of their data (a JSON file downloaded from the comment list), then
 
 import json
 
-import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
 from comments.models import Comment
 from tests.browser import BROWSER_TEST_MARKS, expect
 
 pytestmark = BROWSER_TEST_MARKS
-
-
-@pytest.fixture
-def moderator(db):
-    user = get_user_model().objects.create_user(
-        "moddy", "moddy@example.org", "moderate gently 42", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def test_a_moderator_exports_then_erases_a_commenter_after_confirming(
@@ -34,8 +21,8 @@ def test_a_moderator_exports_then_erases_a_commenter_after_confirming(
 
     admin = open_page()
     admin.goto("/admin/")
-    admin.get_by_label("Username").fill("moddy")
-    admin.get_by_label("Password").fill("moderate gently 42")
+    admin.get_by_label("Username").fill(moderator.username)
+    admin.get_by_label("Password").fill("moderator pass 12")  # the fixture's
     admin.get_by_role("button", name="Log in").click()
     admin.goto("/admin/comments/comment/?q=wanda%40example.net")
     row = admin.locator("#result_list tbody tr", has_text="When does the light come back on?")
