@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from blog import caching
 from comments.markup import render_article
+from comments.notifications import absolute
 
 ANONYMOUS = "Anonymous"
 ERASED = "[erased]"
@@ -76,7 +77,7 @@ def _writer(address, comments):
 def _comment(comment):
     return {
         "id": comment.pk,
-        "post": {"title": comment.post.title, "url": _absolute(comment.post.get_absolute_url())},
+        "post": {"title": comment.post.title, "url": absolute(comment.post.get_absolute_url())},
         "in_reply_to": comment.parent_id,
         "name": comment.author_name,
         "email": comment.author_email,
@@ -104,7 +105,7 @@ def _subscriptions(comments):
     """The posts whose new comments are emailed to the writer."""
     posts = {c.post_id: c.post for c in comments if c.notify_replies and c.is_approved}
     return [
-        {"post": post.title, "url": _absolute(post.get_absolute_url())}
+        {"post": post.title, "url": absolute(post.get_absolute_url())}
         for _, post in sorted(posts.items())
     ]
 
@@ -120,10 +121,6 @@ def _email(email, with_recipients=True):
         about_comment=email.comment_id,
     )
     return found
-
-
-def _absolute(path):
-    return settings.BROADSHEET_SITE_URL.rstrip("/") + path
 
 
 def _time(moment):
