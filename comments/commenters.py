@@ -28,11 +28,9 @@ ERASED = "[erased]"
 def export(comments, emails=()):
     """Everything stored about the writers of `comments` and the addresses `emails`, as a
     dict ready for JSON: one entry per address, and one for comments sent without one."""
-    from comments.models import Comment
 
     addresses = _addresses(comments, emails)
-    theirs = Comment.objects.filter(Q(pk__in=comments.values("pk")) | _by(addresses))
-    theirs = list(theirs.select_related("post", "user").order_by("pk"))
+    theirs = list(_theirs(comments, addresses).select_related("post", "user").order_by("pk"))
     writers = [
         _writer(address, [c for c in theirs if c.author_email == address])
         for address in sorted(addresses)
@@ -167,8 +165,8 @@ def erase(comments, emails=(), delete=False):
     erasure = Erasure()
     with transaction.atomic():
         addresses = _addresses(comments, emails)
-        theirs = Comment.objects.filter(Q(pk__in=comments.values("pk")) | _by(addresses))
-        rows = list(theirs.select_related("post").select_for_update(of=("self",)).order_by("pk"))
+        theirs = _theirs(comments, addresses).select_related("post")
+        rows = list(theirs.select_for_update(of=("self",)).order_by("pk"))
         ids = [comment.pk for comment in rows]
         erasure.subscriptions_ended = sum(1 for comment in rows if comment.notify_replies)
         # Before the comments go: an email about a deleted comment goes with it.
@@ -278,8 +276,13 @@ def _addresses(comments, emails):
     return {address.strip().lower() for address in [*found, *emails]} - {""}
 
 
-def _by(addresses):
-    return Q(author_email__in=addresses) if addresses else Q(pk__in=[])
+def _theirs(comments, addresses):
+    """`comments`, and every other comment sent with one of `addresses`."""
+    from comments.models import Comment
+
+    return Comment.objects.filter(pk__in=comments.values("pk")) | Comment.objects.written_by(
+        *addresses
+    )
 
 
 def _any_of(lookup, values):
