@@ -28,7 +28,6 @@ ERASED = "[erased]"
 def export(comments, emails=()):
     """Everything stored about the writers of `comments` and the addresses `emails`, as a
     dict ready for JSON: one entry per address, and one for comments sent without one."""
-
     addresses = _addresses(comments, emails)
     theirs = list(_theirs(comments, addresses).select_related("post", "user").order_by("pk"))
     writers = [
