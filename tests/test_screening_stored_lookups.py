@@ -121,3 +121,15 @@ def test_screening_never_reads_the_spam_folders_bodies(post):
     sql = " ".join(query["sql"] for query in queries).upper()
     assert " LIKE " not in sql
     assert '"BODY"' not in sql.replace('"BODY_HASH"', "")
+
+
+def test_the_writer_text_and_links_are_looked_up_in_one_query(post):
+    spam_comment(post, "Buy now at https://spam1.example/", ip_address="203.0.113.9")
+
+    with CaptureQueriesContext(connection) as queries:
+        verdict = screen(submission(post, body="See https://spam1.example/ for more, friends"))
+
+    assert says(verdict, "link domain spam1.example marked spam before")
+    stored = [q for q in queries if "comments_comment" in q["sql"] or "linkeddomain" in q["sql"]]
+    assert len(stored) == 1
+

@@ -1,10 +1,9 @@
 """What the stored comments say about a new one, looked up once per submission.
 
 The duplicate, history and surge checks and the held-comment message all ask the comment
-table about the same writer and text; one query answers them all (the columns it reads
-are stored at write time and indexed: the lowercase email, the IP address, the body
-hash), and a second one, only for a comment with links, asks about its link domains.
-`Submission.stored` runs it on first use.
+table about the same writer, text and links; one query answers them all (the columns it
+reads are stored at write time and indexed: the lowercase email, the IP address, the body
+hash, and the link domains in their own table). `Submission.stored` runs it on first use.
 """
 
 from dataclasses import dataclass
@@ -28,16 +27,19 @@ class Stored:
     spam: int  # comments from this email in the spam folder
     ip_spam: int  # ... from this IP address
     same_text: int  # ... with this very text (a campaign), if it is long enough to tell
+    spam_domain: str | None  # a domain it links to that a comment marked spam linked to
 
 
 def stored_history(submission):
     """One query, in plain SQL: built with the ORM (filtered counts, a subquery for the
     latest spam) it cost more to compose than the database took to answer. The rows read
     are found by the body hash, email and IP indexes; the post is only a filter (on a post
-    with a hundred thousand comments, SQLite would otherwise read them all)."""
-    from comments.models import Comment
+    with a hundred thousand comments, SQLite would otherwise read them all). The link
+    domains are a subquery that stops at the first spam row it finds."""
+    from comments.models import Comment, LinkedDomain
 
     table = connection.ops.quote_name(Comment._meta.db_table)
+    domains_table = connection.ops.quote_name(LinkedDomain._meta.db_table)
     status = Comment.Status
     email = submission.author_email.lower()
     hashed = body_hash(submission.body)
@@ -48,6 +50,13 @@ def stored_history(submission):
     else:
         same_writer = "author_name = %s AND ip_address = %s"
         writer_params = [submission.author_name, ip]
+    domains = link_domains(submission)[:MOST_DOMAINS]
+    if domains:
+        spam_domain = (f"(SELECT domain FROM {domains_table} WHERE status = %s AND domain IN "
+                       f"({', '.join(['%s'] * len(domains))}) LIMIT 1)")  # fmt: skip
+        domain_params = [status.SPAM, *domains]
+    else:
+        spam_domain, domain_params = "NULL", []
     sql = f"""
         WITH latest_spam AS (
             SELECT MAX(COALESCE(status_changed_at, submitted_at)) AS at
@@ -61,7 +70,8 @@ def stored_history(submission):
                              AND (latest_spam.at IS NULL OR submitted_at > latest_spam.at)),
             COUNT(*) FILTER (WHERE author_email = %s AND status = %s),
             COUNT(*) FILTER (WHERE ip_address = %s AND status = %s),
-            COUNT(*) FILTER (WHERE body_hash = %s AND status = %s AND %s)
+            COUNT(*) FILTER (WHERE body_hash = %s AND status = %s AND %s),
+            {spam_domain}
         FROM {table}, latest_spam
         WHERE body_hash = %s
             OR author_email = %s
@@ -78,6 +88,7 @@ def stored_history(submission):
         email_or_none, status.SPAM,
         ip, status.SPAM,
         hashed, status.SPAM, campaign,
+        *domain_params,
         hashed,
         email_or_none,
         ip, status.SPAM,
@@ -85,7 +96,7 @@ def stored_history(submission):
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        duplicate, approved, approved_since, spam, ip_spam, same_text = cursor.fetchone()
+        duplicate, approved, approved_since, spam, ip_spam, same_text, domain = cursor.fetchone()
     return Stored(
         duplicate=duplicate > 0,
         approved_ever=approved > 0,
@@ -93,17 +104,6 @@ def stored_history(submission):
         spam=spam,
         ip_spam=ip_spam,
         same_text=same_text,
+        spam_domain=domain,
     )
 
-
-def spam_domain(submission):
-    """A linked domain that a comment marked spam linked to, or None: one query on the
-    stored domains, which stops at the first row it finds however many there are."""
-    from comments.models import Comment, LinkedDomain
-
-    domains = link_domains(submission)[:MOST_DOMAINS]
-    if not domains:
-        return None
-    linked = LinkedDomain.objects.filter(domain__in=domains, status=Comment.Status.SPAM)
-    found = list(linked.values_list("domain", flat=True)[:1])  # unordered: no sort
-    return found[0] if found else None

@@ -30,17 +30,14 @@ class Submission:
 
         return stored_history(self)
 
-    @cached_property
+    @property
     def spam_domain(self):
         """A domain this comment links to that spam linked to before, or None."""
-        from comments.screening.lookups import spam_domain
-
-        return spam_domain(self)
+        return self.stored.spam_domain
 
     def forget_lookups(self):
         """Look the stored comments up again on next use: a screening starts afresh."""
         self.__dict__.pop("stored", None)
-        self.__dict__.pop("spam_domain", None)
 
     @property
     def form_nonce(self):

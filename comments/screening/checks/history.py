@@ -23,8 +23,8 @@ class History:
     campaign), scores toward spam.
 
     Everything is looked up in what each comment stored when it was saved (the lowercase
-    email, the IP address, the body hash, the linked domains), by index: one query, two
-    for a comment with links, however large the spam folder grows (lookups.py)."""
+    email, the IP address, the body hash, the linked domains), by index: one query,
+    however large the spam folder grows (lookups.py)."""
 
     def __call__(self, submission):
         stored = submission.stored
