@@ -16,6 +16,7 @@ Counts live in TokenCount (one row per token) and ClassifierState (message total
 totals count only this blog's moderated comments, not a bootstrap file).
 """
 
+import heapq
 import html
 import math
 import re
@@ -212,11 +213,9 @@ def combine(probabilities):
     """Fisher's chi-square combining: S says how surely the tokens are spam, H how surely
     ham; their balance (1 + S - H) / 2 is near 1 or 0 when they agree and near 0.5 when the
     message has strong evidence both ways (or none)."""
-    strong = sorted(
-        (p for p in probabilities if abs(p - 0.5) >= MIN_TOKEN_STRENGTH),
-        key=lambda p: abs(p - 0.5),
-        reverse=True,
-    )[:MAX_DISCRIMINATORS]
+    strong = [p for p in probabilities if abs(p - 0.5) >= MIN_TOKEN_STRENGTH]
+    if len(strong) > MAX_DISCRIMINATORS:  # only then does the order matter
+        strong = heapq.nlargest(MAX_DISCRIMINATORS, strong, key=lambda p: abs(p - 0.5))
     if not strong:
         return 0.5
     spam_log = sum(math.log(1.0 - p) for p in strong)
@@ -340,8 +339,16 @@ def _counts_of(found):
     table = connection.ops.quote_name(TokenCount._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array parameter: PostgreSQL plans it faster than hundreds of IN items.
-            cursor.execute(f"SELECT token, spam, ham FROM {table} WHERE token = ANY(%s)", [found])
+            # One string, split by the server: psycopg adapting a list of a few hundred
+            # strings, item by item, took as long as the index lookups (bench-screening,
+            # the query: p50 0.63 → 0.37 ms). No token holds a line break (_WORD and the
+            # other patterns match none); one that somehow did is left unknown.
+            joined = "\n".join(token for token in found if "\n" not in token)
+            cursor.execute(
+                f"SELECT token, spam, ham FROM {table} "
+                "WHERE token = ANY(string_to_array(%s, E'\\n'))",
+                [joined],
+            )
         else:
             placeholders = ", ".join(["%s"] * len(found))
             cursor.execute(
