@@ -225,7 +225,7 @@ def test_email_marked_spam_before_scores_toward_spam(post):
     verdict = screen(submission(post))
 
     assert verdict.score > 0
-    assert "email marked spam 1 time before" in verdict.reasons
+    assert "email marked spam once before" in verdict.reasons
     assert verdict.action in (Action.HOLD, Action.SPAM)
 
 

@@ -6,8 +6,10 @@ reads are stored at write time and indexed: the lowercase email, the IP address,
 hash, and the link domains in their own table). `Submission.stored` runs it on first use.
 """
 
+import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 
 from comments.screening.text import body_hash, link_domains, normal_body
@@ -17,25 +19,40 @@ from comments.screening.text import body_hash, link_domains, normal_body
 CAMPAIGN_MIN_LENGTH = 40
 # Link domains looked up per comment: a comment with more is suspicious enough already.
 MOST_DOMAINS = 5
+# Counts of a writer's comments stop here: past it, a reason's number is all that changes.
+COUNTED_AT_MOST = 20
+
+
+def most_counted():
+    """COUNTED_AT_MOST, or more if the trust settings need more approved comments than that
+    to reach the most trust (comments/screening/checks/history.py)."""
+    known = settings.BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE
+    step = settings.BROADSHEET_SCREENING_TRUST_STEP_SCORE
+    most = settings.BROADSHEET_SCREENING_TRUST_MOST_SCORE
+    needed = 1 + math.ceil((most - known) / step) if step < 0 and most < known else 1
+    return max(COUNTED_AT_MOST, needed)
 
 
 @dataclass(frozen=True)
 class Stored:
     duplicate: bool  # the same text from the same writer on the same post, not in the trash
     approved_ever: bool  # the writer (same email) has had a comment approved
+    # Counted up to most_counted():
     approved_since_spam: int  # ... and this many since their latest spam
     spam: int  # comments from this email in the spam folder
-    ip_spam: int  # ... from this IP address
-    same_text: int  # ... with this very text (a campaign), if it is long enough to tell
+    ip_spam: bool  # a comment from this IP address is in the spam folder
+    same_text: bool  # ... with this very text (a campaign), if it is long enough to tell
     spam_domain: str | None  # a domain it links to that a comment marked spam linked to
 
 
 def stored_history(submission):
-    """One query, in plain SQL: built with the ORM (filtered counts, a subquery for the
-    latest spam) it cost more to compose than the database took to answer. The rows read
-    are found by the body hash, email and IP indexes; the post is only a filter (on a post
-    with a hundred thousand comments, SQLite would otherwise read them all). The link
-    domains are a subquery that stops at the first spam row it finds."""
+    """One query, in plain SQL: built with the ORM it cost more to compose than the
+    database took to answer. Each answer is a subquery on an index (body hash, email, IP,
+    link domain) that stops as soon as it knows: at the first row for a yes or no, at
+    COUNTED_AT_MOST rows for a count. So a spammer with a thousand comments in the spam
+    folder costs no more than one with ten, whose rows, spread over the table, each cost a
+    page read. The post is only a filter (on a post with a hundred thousand comments,
+    SQLite would otherwise read them all)."""
     from comments.models import Comment, LinkedDomain
 
     table = connection.ops.quote_name(Comment._meta.db_table)
@@ -57,53 +74,50 @@ def stored_history(submission):
         domain_params = [status.SPAM, *domains]
     else:
         spam_domain, domain_params = "NULL", []
+    counted = most_counted()
+    # An approved comment counts toward trust if no spam from the same email came (or was
+    # marked) at or after it: "approved since their latest spam".
     sql = f"""
-        WITH latest_spam AS (
-            SELECT MAX(COALESCE(status_changed_at, submitted_at)) AS at
-            FROM {table} WHERE author_email = %s AND status = %s
-        )
         SELECT
-            COUNT(*) FILTER (WHERE post_id = %s AND body_hash = %s AND {same_writer}
-                             AND status <> %s),
-            COUNT(*) FILTER (WHERE author_email = %s AND status = %s),
-            COUNT(*) FILTER (WHERE author_email = %s AND status = %s
-                             AND (latest_spam.at IS NULL OR submitted_at > latest_spam.at)),
-            COUNT(*) FILTER (WHERE author_email = %s AND status = %s),
-            COUNT(*) FILTER (WHERE ip_address = %s AND status = %s),
-            COUNT(*) FILTER (WHERE body_hash = %s AND status = %s AND %s),
+            EXISTS (SELECT 1 FROM {table} WHERE body_hash = %s AND post_id = %s
+                    AND {same_writer} AND status <> %s),
+            EXISTS (SELECT 1 FROM {table} WHERE author_email = %s AND status = %s),
+            (SELECT COUNT(*) FROM (
+                SELECT 1 FROM {table} AS approved
+                WHERE author_email = %s AND status = %s AND NOT EXISTS (
+                    SELECT 1 FROM {table} AS spam
+                    WHERE spam.author_email = %s AND spam.status = %s
+                        AND COALESCE(spam.status_changed_at, spam.submitted_at)
+                            >= approved.submitted_at)
+                LIMIT %s) AS trusted),
+            (SELECT COUNT(*) FROM (
+                SELECT 1 FROM {table} WHERE author_email = %s AND status = %s LIMIT %s
+            ) AS marked),
+            EXISTS (SELECT 1 FROM {table} WHERE ip_address = %s AND status = %s),
+            %s AND EXISTS (SELECT 1 FROM {table} WHERE body_hash = %s AND status = %s),
             {spam_domain}
-        FROM {table}, latest_spam
-        WHERE body_hash = %s
-            OR author_email = %s
-            OR (ip_address = %s AND status = %s)
-            OR (body_hash = %s AND status = %s AND %s)
     """
     # An empty email or a missing IP address matches nothing: "" and NULL are no writer.
     email_or_none = email or None
     params = [
-        email_or_none, status.SPAM,
-        submission.post.pk, hashed, *writer_params, status.TRASH,
+        hashed, submission.post.pk, *writer_params, status.TRASH,
         email_or_none, status.APPROVED,
-        email_or_none, status.APPROVED,
-        email_or_none, status.SPAM,
+        email_or_none, status.APPROVED, email_or_none, status.SPAM, counted,
+        email_or_none, status.SPAM, counted,
         ip, status.SPAM,
-        hashed, status.SPAM, campaign,
+        campaign, hashed, status.SPAM,
         *domain_params,
-        hashed,
-        email_or_none,
-        ip, status.SPAM,
-        hashed, status.SPAM, campaign,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         duplicate, approved, approved_since, spam, ip_spam, same_text, domain = cursor.fetchone()
     return Stored(
-        duplicate=duplicate > 0,
-        approved_ever=approved > 0,
+        duplicate=bool(duplicate),
+        approved_ever=bool(approved),
         approved_since_spam=approved_since,
         spam=spam,
-        ip_spam=ip_spam,
-        same_text=same_text,
+        ip_spam=bool(ip_spam),
+        same_text=bool(same_text),
         spam_domain=domain,
     )
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from comments.screening.lookups import most_counted
 from comments.screening.submission import FIRST_COMMENT, Action, Signal
 from comments.screening.text import links
 
@@ -36,7 +37,10 @@ class History:
             reasons.append(f"{approved} approved comment{'s' if approved > 1 else ''} before")
         if spam:
             score += settings.BROADSHEET_SCREENING_SPAM_HISTORY_SCORE
-            reasons.append(f"email marked spam {spam} time{'s' if spam > 1 else ''} before")
+            times = f"{spam} times" if spam > 1 else "once"
+            if spam >= most_counted():
+                times = f"{spam} or more times"
+            reasons.append(f"email marked spam {times} before")
         if ip_spam:
             score += settings.BROADSHEET_SCREENING_SPAM_HISTORY_SCORE
             reasons.append("IP address marked spam before")
