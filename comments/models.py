@@ -1,6 +1,7 @@
 import hashlib
 import ipaddress
 import re
+import secrets
 import time
 import uuid
 from datetime import timedelta
@@ -779,6 +780,11 @@ class TokenCount(models.Model):
         return f"{self.token}: {self.spam} spam, {self.ham} ham"
 
 
+def new_generation():
+    """A fresh ClassifierState.generation."""
+    return secrets.randbits(62)
+
+
 class ClassifierState(models.Model):
     """The classifier's message totals; one row.
 
@@ -793,6 +799,10 @@ class ClassifierState(models.Model):
     # a token's rate per token, not per message, keeps common words from looking spammy.
     spam_tokens = models.PositiveBigIntegerField(default=0)
     ham_tokens = models.PositiveBigIntegerField(default=0)
+    # A new random number at every training: what a process read of the token counts is
+    # good while this is unchanged (bayes.py). Random, not counted up, so that a value is
+    # never seen twice, not even after a rolled-back training or a new row.
+    generation = models.BigIntegerField(default=new_generation)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -160,6 +160,23 @@ def test_after_training_a_spammy_comment_is_held_and_a_hammy_one_is_published(po
     assert hammy.classifier_score <= 0.1
 
 
+def test_a_moderators_decision_counts_for_the_very_next_comment(post, write):
+    # The counts a process has read are kept between comments: a decision must reach
+    # them at once, on this worker and (through the training generation) on every other.
+    moderated(write)
+    pitch = "Our gardening club sells seedlings every Saturday, visit the market stall"
+    before = bayes.spam_probability(submission(post, body=pitch))
+
+    for n in range(3):
+        write(f"{pitch} number {n}").mark_spam()
+
+    after = bayes.spam_probability(submission(post, body=pitch))
+    assert after > before + 0.2
+    generation = ClassifierState.objects.get().generation
+    write("I grew the seedlings you sold, thank you").approve()
+    assert ClassifierState.objects.get().generation != generation
+
+
 def test_a_new_word_whose_letters_resemble_spam_does_not_hold_a_readers_comment(
     post, write, settings
 ):
@@ -198,7 +215,7 @@ def test_a_spammy_comment_is_spam_when_another_check_agrees(post, write):
     verdict = screen(submission(post, body=SPAMMY, author_email="seller@shop.example"))
 
     assert verdict.action == Action.SPAM
-    assert "email marked spam 1 time before" in verdict.reasons
+    assert "email marked spam once before" in verdict.reasons
 
 
 def test_the_classifier_alone_marks_spam_only_beyond_the_sure_cutoff(post, write, settings):

@@ -246,6 +246,7 @@ class Totals:
     own_ham: int = 0
     spam_tokens: int = 0
     ham_tokens: int = 0
+    generation: int = 0  # ClassifierState.generation: changes with every training
 
 
 # Training bumps this version; the timeout bounds how long another process can keep an old
@@ -260,7 +261,7 @@ def totals():
     from comments.models import ClassifierState
 
     def read():
-        fields = ("spam", "ham", "own_spam", "own_ham", "spam_tokens", "ham_tokens")
+        fields = ("spam", "ham", "own_spam", "own_ham", "spam_tokens", "ham_tokens", "generation")
         state = ClassifierState.objects.order_by("pk").values(*fields)
         return Totals(**state[0]) if state else Totals()
 
@@ -304,17 +305,11 @@ class Judgement:
 def judge(message, trained=None):
     """The classifier's Judgement of `message`, from the stored counts."""
     trained = trained or totals()
-    found = [
-        (token, token_probability(spam, ham, trained.spam_tokens, trained.ham_tokens))
-        for token, spam, ham in _counts_of(list(tokens(message)))
-    ]
-    probability = combine(p for _, p in found)
-    to_publish = combine(
-        0.5 + TRIGRAM_WEIGHT_TO_PUBLISH * (p - 0.5) if token.startswith("c:") else p
-        for token, p in found
-    )
+    found = _known.probabilities(tokens(message), trained)  # token: (p, p to publish)
+    probability = combine(p for p, _ in found.values())
+    to_publish = combine(p for _, p in found.values())
     # Letter triples are left out: "c:ick" explains nothing that "click" does not.
-    strong = [(token, math.log(p / (1.0 - p))) for token, p in found
+    strong = [(token, math.log(p / (1.0 - p))) for token, (p, _) in found.items()
               if abs(p - 0.5) >= MIN_TOKEN_STRENGTH and not token.startswith("c:")]  # fmt: skip
     strong.sort(key=lambda pair: pair[1])
     toward_spam = [pair for pair in reversed(strong[-EXPLAINED_TOKENS:]) if pair[1] > 0]
@@ -325,6 +320,52 @@ def judge(message, trained=None):
 def explain(pushes):
     """'subscribe +2.1, my channel +1.4, council −1.9': what a moderator reads."""
     return ", ".join(f"{token} {weight:+.1f}".replace("-", "\u2212") for token, weight in pushes)
+
+
+class _KnownProbabilities:
+    """What this process has worked out of the token counts, kept while the training
+    generation they were read under (ClassifierState.generation) is the current one: a
+    comment asks the database only for the tokens it does not share with recent comments
+    (the letter triples and common words are mostly here already), and each token's
+    probability is worked out once. Any training, in any process, changes the generation,
+    and the next comment here starts afresh. Past MOST tokens the oldest quarter goes."""
+
+    MOST = 30_000  # tokens kept: a few megabytes
+
+    def __init__(self):
+        self.generation = None
+        self.known = {}  # token: (p, p to publish), or None for a token never trained
+
+    def probabilities(self, found, trained):
+        """{token: (p, p to publish)} for each of the tokens `found` ever trained: p is
+        Robinson's f(w), and the second is p with a letter triple weighed down
+        (TRIGRAM_WEIGHT_TO_PUBLISH)."""
+        if trained.generation != self.generation:
+            self.generation, self.known = trained.generation, {}
+        known = self.known
+        result, unknown = {}, []
+        for token in found:
+            pair = known.get(token, _UNSEEN)
+            if pair is _UNSEEN:
+                unknown.append(token)
+            elif pair is not None:
+                result[token] = pair
+        if not unknown:
+            return result
+        read = dict.fromkeys(unknown)
+        for token, spam, ham in _counts_of(unknown):
+            p = token_probability(spam, ham, trained.spam_tokens, trained.ham_tokens)
+            weighed = 0.5 + TRIGRAM_WEIGHT_TO_PUBLISH * (p - 0.5) if token[:2] == "c:" else p
+            read[token] = result[token] = (p, weighed)
+        known.update(read)
+        if len(known) > self.MOST:
+            for token in list(islice(known, len(known) // 4)):
+                del known[token]
+        return result
+
+
+_UNSEEN = object()
+_known = _KnownProbabilities()
 
 
 def _counts_of(found):
@@ -372,7 +413,7 @@ def train(messages, label, *, own, untrain=False):
 
 def train_tokens(token_sets, label, *, own, untrain=False):
     """`train`, for messages already turned into token sets."""
-    from comments.models import ClassifierState, TokenCount
+    from comments.models import ClassifierState, TokenCount, new_generation
 
     if label not in (SPAM, HAM):
         raise ValueError(f"label must be {SPAM!r} or {HAM!r}, not {label!r}")
@@ -392,6 +433,7 @@ def train_tokens(token_sets, label, *, own, untrain=False):
         }
         if own:
             changes[f"own_{label}"] = _moved(f"own_{label}", messages)
+        changes["generation"] = new_generation()
         ClassifierState.objects.filter(pk=state.pk).update(**changes)
         forget_totals()
         if not untrain:
