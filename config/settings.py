@@ -417,6 +417,8 @@ BROADSHEET_SURGE_FLOOD_PER_MINUTE = env.int("BROADSHEET_SURGE_FLOOD_PER_MINUTE",
 # Comments in other languages than these (ISO 639-1 codes) are held for a moderator, never
 # marked spam; empty: no language check. The blog's own language by default.
 BROADSHEET_LANGUAGES = env.list("BROADSHEET_LANGUAGES", default=[LANGUAGE_CODE.split("-")[0]])
+# Where the language model is unpacked once, for every process to map it (language.py).
+BROADSHEET_MODEL_DIR = env.path("BROADSHEET_MODEL_DIR", default=BASE_DIR / ".cache" / "models")
 # What a shortened link, contact details (a phone number, a messaging handle), an invitation
 # to the writer's own page and a name that is a link or a trade weigh toward spam: each
 # holds, and is one kind of evidence.

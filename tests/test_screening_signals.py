@@ -7,6 +7,7 @@ import pytest
 
 from comments.models import Comment
 from comments.screening import screen
+from comments.screening.checks import language
 from comments.screening.submission import Action
 from tests.screening import submission
 
@@ -189,6 +190,53 @@ def test_a_short_comment_is_not_guessed_at(post, known, settings):
     settings.BROADSHEET_LANGUAGES = ["en"]
 
     assert verdict_on(post, body="Merci beaucoup !").action == Action.APPROVE
+
+
+@pytest.fixture
+def fresh_language_model():
+    """The language check's model loaded anew for the test, and again after it."""
+    language._identifier.cache_clear()
+    yield language._identifier
+    language._identifier.cache_clear()
+
+
+SAMPLES = [
+    "Je pense que le conseil devrait publier ses comptes rendus beaucoup plus tôt.",
+    "Ich glaube, der Gemeinderat sollte seine Protokolle viel früher veröffentlichen.",
+    "Creo que el ayuntamiento debería publicar sus actas mucho antes.",
+    "I think the council should publish its minutes much sooner than it does.",
+]
+
+
+def test_the_language_model_is_unpacked_once_and_answers_as_py3langids_own(
+    fresh_language_model, settings, tmp_path
+):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    settings.BROADSHEET_MODEL_DIR = tmp_path / "models"
+    mapped = fresh_language_model()
+    unpacked = list((tmp_path / "models").iterdir())
+    language._identifier.cache_clear()
+    fresh_language_model()  # a second process finds it unpacked
+
+    assert [folder.name for folder in unpacked] == [p.name for p in (tmp_path / "models").iterdir()]
+    assert {f.name for f in unpacked[0].iterdir()} >= {"nextmove.npy", "ptc.npy", "classes.json"}
+    own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    assert [mapped.classify(text) for text in SAMPLES] == [own.classify(text) for text in SAMPLES]
+    assert [mapped.classify(text)[0] for text in SAMPLES] == ["fr", "de", "es", "en"]
+
+
+def test_without_a_folder_to_unpack_into_the_model_is_loaded_into_memory(
+    fresh_language_model, settings, tmp_path, post, known
+):
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    settings.BROADSHEET_MODEL_DIR = taken / "models"
+    settings.BROADSHEET_LANGUAGES = ["en"]
+
+    verdict = verdict_on(post, body=SAMPLES[0])
+
+    assert says(verdict, "written in another language (fr")
 
 
 # --- together
