@@ -1,6 +1,7 @@
 """Whole pages for anonymous readers come from the cache, and never a stale or personal one."""
 
 import gzip
+import time
 
 import pytest
 from django.db import connection
@@ -39,6 +40,19 @@ def test_a_second_anonymous_reader_gets_the_stored_page_without_a_query(client, 
     assert len(queries) == 0
     assert page_text(second) == page_text(first)
     assert "The council&#x27;s budget, line by line" in page_text(second)
+
+
+def test_a_page_is_rendered_again_once_it_is_older_than_the_page_cache_keeps_it(
+    client, post, settings, monkeypatch
+):
+    settings.BROADSHEET_PAGE_CACHE_SECONDS = 60
+    assert outcome(client.get(post.get_absolute_url())) == "miss"
+    assert outcome(client.get(post.get_absolute_url())) == "hit"
+
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    assert outcome(client.get(post.get_absolute_url())) == "miss"
 
 
 def test_a_new_approved_comment_shows_on_the_very_next_view(client, post, regulars,
