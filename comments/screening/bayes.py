@@ -328,7 +328,7 @@ class _KnownProbabilities:
     comment asks the database only for the tokens it does not share with recent comments
     (the letter triples and common words are mostly here already), and each token's
     probability is worked out once. Any training, in any process, changes the generation,
-    and the next comment here starts afresh. Past MOST tokens the oldest quarter goes."""
+    and the next comment here starts afresh. Past MOST tokens the oldest read go."""
 
     MOST = 30_000  # tokens kept: a few megabytes
 
@@ -358,8 +358,8 @@ class _KnownProbabilities:
             weighed = 0.5 + TRIGRAM_WEIGHT_TO_PUBLISH * (p - 0.5) if token[:2] == "c:" else p
             read[token] = result[token] = (p, weighed)
         known.update(read)
-        if len(known) > self.MOST:
-            for token in list(islice(known, len(known) // 4)):
+        if len(known) > self.MOST:  # the oldest go, a comment's worth at a time: no pauses
+            for token in list(islice(known, len(known) - self.MOST)):
                 del known[token]
         return result
 
