@@ -2,6 +2,7 @@
 the counts, never double them), tells spam from ham, and a classifier trained only on
 another site's comments holds but never marks spam."""
 
+import random
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,15 @@ def test_tokens_name_the_links_the_writer_and_the_shapes_of_spam(post):
     assert {"name:cheap", "name:seo", "email:mail.spam.example", "email:.example"} <= found
     assert {"site:seo.example", "url:deals.example", "shape:money", "shape:!!!"} <= found
     assert {"caps:day", "visit", "visit this"} <= found
+
+
+def test_the_same_tokens_score_the_same_in_any_order():
+    # A comment's tokens arrive in a different order when some were read before (kept in
+    # memory) and some from the database: its score must not move with it.
+    rng = random.Random(7)
+    for _ in range(20):
+        probabilities = [rng.uniform(0.01, 0.99) for _ in range(rng.randint(20, 400))]
+        shuffled = probabilities[:]
+        rng.shuffle(shuffled)
+
+        assert bayes.combine(shuffled) == bayes.combine(probabilities)

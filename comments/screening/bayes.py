@@ -214,12 +214,13 @@ def combine(probabilities):
     ham; their balance (1 + S - H) / 2 is near 1 or 0 when they agree and near 0.5 when the
     message has strong evidence both ways (or none)."""
     strong = [p for p in probabilities if abs(p - 0.5) >= MIN_TOKEN_STRENGTH]
-    if len(strong) > MAX_DISCRIMINATORS:  # only then does the order matter
-        strong = heapq.nlargest(MAX_DISCRIMINATORS, strong, key=lambda p: abs(p - 0.5))
+    if len(strong) > MAX_DISCRIMINATORS:  # ties broken by the value: the same set every time
+        strong = heapq.nlargest(MAX_DISCRIMINATORS, strong, key=lambda p: (abs(p - 0.5), p))
     if not strong:
         return 0.5
-    spam_log = sum(math.log(1.0 - p) for p in strong)
-    ham_log = sum(math.log(p) for p in strong)
+    # fsum: exactly rounded, so the same tokens in any order give the same score.
+    spam_log = math.fsum(math.log(1.0 - p) for p in strong)
+    ham_log = math.fsum(math.log(p) for p in strong)
     n = len(strong)
     spam_evidence = 1.0 - _chi2_survival(-2.0 * spam_log, 2 * n)
     ham_evidence = 1.0 - _chi2_survival(-2.0 * ham_log, 2 * n)
