@@ -15,13 +15,14 @@ from comments.screening.text import links_and_tags_removed
 
 logger = logging.getLogger(__name__)
 
-# Fewer letters than this say too little for a guess at the language ("lol", "Wow!!").
+# Fewer letters than this (in what the guess reads) say too little ("lol", "Wow!!").
 MIN_LETTERS = 30
 # How sure the guess must be before a comment is held for it.
 MIN_PROBABILITY = 0.95
-# The guess reads this many characters at most: a few sentences tell the language as surely
-# as a whole essay, and the work grows with the length (a long comment cost 1 ms).
-SAMPLE_CHARACTERS = 400
+# The guess reads this many characters at most: two or three sentences tell the language
+# as surely as a whole essay (the same decision on every text of the spam corpora), and the
+# work grows with the length (a long comment cost 1 ms, 200 characters cost 0.08 ms).
+SAMPLE_CHARACTERS = 200
 
 
 class Language:
@@ -37,10 +38,10 @@ class Language:
         wanted = settings.BROADSHEET_LANGUAGES
         if not wanted:
             return None
-        text = links_and_tags_removed(html.unescape(submission.body))
-        if sum(c.isalpha() for c in text) < MIN_LETTERS:
+        sample = links_and_tags_removed(html.unescape(submission.body))[:SAMPLE_CHARACTERS]
+        if sum(c.isalpha() for c in sample) < MIN_LETTERS:
             return None
-        language, probability = _identifier().classify(text[:SAMPLE_CHARACTERS])
+        language, probability = _identifier().classify(sample)
         if language in wanted or probability < MIN_PROBABILITY:
             return None
         return Signal(
