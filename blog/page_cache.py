@@ -105,7 +105,7 @@ class AnonymousPageCacheMiddleware:
         key = self._key(request)
         entry = _recent.get(key)
         if entry is not None:  # this process served it lately: ask only for the versions
-            if self._is_fresh(entry, caching.versions(entry["versions"])):
+            if self._is_fresh(entry):
                 return self._respond(request, entry, "hit")
             _recent.forget(key)
         names = _depends_on.get(key)
