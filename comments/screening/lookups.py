@@ -6,10 +6,8 @@ reads are stored at write time and indexed: the lowercase email, the IP address,
 hash, and the link domains in their own table). `Submission.stored` runs it on first use.
 """
 
-import math
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 
 from comments.screening.text import body_hash, link_domains, normal_body
@@ -25,12 +23,10 @@ COUNTED_AT_MOST = 20
 
 def most_counted():
     """COUNTED_AT_MOST, or more if the trust settings need more approved comments than that
-    to reach the most trust (comments/screening/checks/history.py)."""
-    known = settings.BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE
-    step = settings.BROADSHEET_SCREENING_TRUST_STEP_SCORE
-    most = settings.BROADSHEET_SCREENING_TRUST_MOST_SCORE
-    needed = 1 + math.ceil((most - known) / step) if step < 0 and most < known else 1
-    return max(COUNTED_AT_MOST, needed)
+    to reach the most trust."""
+    from comments.screening.checks.history import approvals_for_most_trust
+
+    return max(COUNTED_AT_MOST, approvals_for_most_trust())
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,6 @@ class Submission:
 
         return stored_history(self)
 
-    @property
-    def spam_domain(self):
-        """A domain this comment links to that spam linked to before, or None."""
-        return self.stored.spam_domain
-
     def forget_lookups(self):
         """Look the stored comments up again on next use: a screening starts afresh."""
         self.__dict__.pop("stored", None)

@@ -1,3 +1,5 @@
+import math
+
 from django.conf import settings
 
 from comments.screening.lookups import most_counted
@@ -10,6 +12,15 @@ def trust_score(approved):
     steps = settings.BROADSHEET_SCREENING_TRUST_STEP_SCORE * (approved - 1)
     score = settings.BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE + steps
     return max(score, settings.BROADSHEET_SCREENING_TRUST_MOST_SCORE)
+
+
+def approvals_for_most_trust():
+    """How many approved comments reach BROADSHEET_SCREENING_TRUST_MOST_SCORE in
+    trust_score (1 if the settings make trust not grow)."""
+    known = settings.BROADSHEET_SCREENING_KNOWN_AUTHOR_SCORE
+    step = settings.BROADSHEET_SCREENING_TRUST_STEP_SCORE
+    most = settings.BROADSHEET_SCREENING_TRUST_MOST_SCORE
+    return 1 + math.ceil((most - known) / step) if step < 0 and most < known else 1
 
 
 class History:
@@ -47,7 +58,7 @@ class History:
         if same_text:
             score += settings.BROADSHEET_SCREENING_SPAM_HISTORY_SCORE
             reasons.append("the same text was marked spam before")
-        if domain := submission.spam_domain:
+        if domain := stored.spam_domain:
             score += settings.BROADSHEET_SCREENING_SPAM_HISTORY_SCORE
             reasons.append(f"link domain {domain} marked spam before")
         if not reasons:
