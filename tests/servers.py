@@ -21,6 +21,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import brotli
+
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
 
@@ -140,8 +142,9 @@ class Answer:
         self.status_code = status
         self.headers = headers
         self.body = body
-        encoded = headers.get("Content-Encoding") == "gzip"
-        self.content = gzip.decompress(body) if encoded and body else body
+        encoding = headers.get("Content-Encoding")
+        unpack = {"gzip": gzip.decompress, "br": brotli.decompress}.get(encoding) if body else None
+        self.content = unpack(body) if unpack else body
 
     def __getitem__(self, name):
         return self.headers[name]
@@ -158,9 +161,9 @@ class Visitor:
     """Someone with a browser: keeps the cookies servers set on 127.0.0.1 (browsers share
     them across ports) and sends them back; follows no redirect by itself."""
 
-    def __init__(self, accept_gzip=False, host=None):
+    def __init__(self, accept_gzip=False, host=None, accept_encoding=None):
         self.cookies = {}
-        self.accept_gzip = accept_gzip
+        self.accept_encoding = accept_encoding or ("gzip" if accept_gzip else None)
         self.host = host  # a Host header other than the URL's, as a browser behind DNS sends
 
     def get(self, url, headers=None):
@@ -190,8 +193,8 @@ class Visitor:
         sent = dict(headers)
         if self.host:
             sent["Host"] = self.host
-        if self.accept_gzip:
-            sent.setdefault("Accept-Encoding", "gzip")
+        if self.accept_encoding:
+            sent.setdefault("Accept-Encoding", self.accept_encoding)
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         path = parts.path + (f"?{parts.query}" if parts.query else "")

@@ -231,13 +231,19 @@ def reader(proxy, cookie):
 
 
 @live
-def test_gzip_from_the_app_passes_through_and_is_cached_apart(proxy, node):
+@pytest.mark.parametrize(
+    ("accepted", "encoding"),
+    [("gzip, deflate, br, zstd", "br"), ("gzip, deflate", "gzip"), ("brotli, gzip", "gzip")],
+)
+def test_compressed_pages_from_the_app_pass_through_and_are_cached_apart(
+    proxy, node, accepted, encoding
+):
     plain = Visitor(host=HOST).get(f"{proxy.https}/")
-    first = Visitor(host=HOST, accept_gzip=True).get(f"{proxy.https}/")
-    second = Visitor(host=HOST, accept_gzip=True).get(f"{proxy.https}/")
+    first = Visitor(host=HOST, accept_encoding=accepted).get(f"{proxy.https}/")
+    second = Visitor(host=HOST, accept_encoding=accepted).get(f"{proxy.https}/")
 
     assert plain.get("Content-Encoding") is None
-    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert first["Content-Encoding"] == second["Content-Encoding"] == encoding
     assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
     assert second.content == plain.content
     assert len(second.body) < len(plain.body) / 2

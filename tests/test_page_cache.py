@@ -3,6 +3,7 @@
 import gzip
 import time
 
+import brotli
 import pytest
 from django.db import connection
 from django.test import Client
@@ -23,6 +24,8 @@ def page_text(response):
     body = response.content
     if response.get("Content-Encoding") == "gzip":
         body = gzip.decompress(body)
+    elif response.get("Content-Encoding") == "br":
+        body = brotli.decompress(body)
     return body.decode()
 
 
@@ -150,14 +153,35 @@ def test_logged_in_readers_get_a_fresh_page_with_a_csrf_token(client, post, read
 
 def test_pages_are_compressed_and_tell_caches_in_front_how_long_to_keep_them(client, post):
     plain = client.get(post.get_absolute_url())
-    zipped = Client().get(post.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
+    compressed = Client().get(post.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
 
-    assert zipped["Content-Encoding"] == "gzip"
-    assert gzip.decompress(zipped.content) == plain.content
-    assert len(zipped.content) < len(plain.content) / 2
-    control = zipped["Cache-Control"]
+    assert compressed["Content-Encoding"] == "br"
+    assert brotli.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
+    control = compressed["Cache-Control"]
     assert "public" in control and "s-maxage=2" in control and "stale-while-revalidate=3" in control
-    assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in zipped["Vary"].split(",")}
+    assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in compressed["Vary"].split(",")}
+
+
+@pytest.mark.parametrize("accepted", ["gzip", "gzip, deflate", "br;q=0, gzip", "x-gzip, gzip"])
+def test_a_reader_who_takes_only_gzip_gets_gzip(client, post, accepted):
+    plain = client.get(post.get_absolute_url())
+    for _ in range(2):  # made on the first request, then kept
+        zipped = Client().get(post.get_absolute_url(), HTTP_ACCEPT_ENCODING=accepted)
+        assert outcome(zipped) == "hit"
+        assert zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.content) == plain.content
+
+
+@pytest.mark.parametrize("accepted", ["", "identity", "br;q=0.0", "compress, deflate"])
+def test_a_reader_who_takes_no_compression_gets_the_plain_page(client, post, accepted):
+    first = Client().get(post.get_absolute_url(), HTTP_ACCEPT_ENCODING="br")
+    plain = Client().get(post.get_absolute_url(), HTTP_ACCEPT_ENCODING=accepted)
+
+    assert outcome(plain) == "hit"
+    assert plain.get("Content-Encoding") is None
+    assert plain.content == brotli.decompress(first.content)
+    assert plain.content.decode().startswith("<!doctype html>")
 
 
 def test_an_unchanged_page_is_answered_with_304(client, post):
