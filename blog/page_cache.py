@@ -144,7 +144,7 @@ class AnonymousPageCacheMiddleware:
     def _is_cacheable(self, request):
         if not settings.BROADSHEET_PAGE_CACHE_SECONDS or caching.cache_is_down():
             return False
-        if request.method not in ("GET", "HEAD") or _is_personal(request):
+        if not is_shared(request):
             return False
         if request.path.startswith(settings.BROADSHEET_PAGE_CACHE_SKIP_PREFIXES):
             return False
@@ -164,10 +164,7 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _key(request):
-        # Hashed: a path can be long or hold characters some cache servers refuse in keys.
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
-        return f"page:{_release()}:{digest}"
+        return address_key("page", request, request.get_full_path())
 
     # --- Stored copies ----------------------------------------------------------------------
 
@@ -371,6 +368,22 @@ def _forget_release(**kwargs):
 
 # Tests change settings while the process runs; a deployed blog restarts instead.
 setting_changed.connect(_forget_release)
+
+
+def address_key(prefix, request, path):
+    """A cache key for what is built for `path` on the host and scheme of `request`, by
+    this release of the code, templates and settings."""
+    # Hashed: a path can be long or hold characters some cache servers refuse in keys.
+    address = f"{request.scheme}://{request.get_host()}{path}"
+    digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    return f"{prefix}:{_release()}:{digest}"
+
+
+def is_shared(request):
+    """Whether the page for `request` is the one every reader without cookies of their own
+    sees (a GET or HEAD with no session, message, held-comment or remembered-commenter
+    cookie): what this middleware may store and what may be built once for all of them."""
+    return request.method in ("GET", "HEAD") and not _is_personal(request)
 
 
 def _is_personal(request):

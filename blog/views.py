@@ -1,14 +1,19 @@
+import secrets
 from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 
 from blog import caching, page_cache
 from blog import search as post_search
@@ -49,9 +54,7 @@ def post_detail(request, year, month, slug, comment_page=1):
     """A post at its permanent address, /year/month/slug/, with its comments (or with a
     later page of them, at …/comment-page-N/)."""
     post = get_object_or_404(
-        Post.objects.visible_to(request.user)
-        .select_related("author", "featured_image")
-        .prefetch_related(*FILING),
+        Post.objects.visible_to(request.user).select_related("author", "featured_image"),
         slug=slug,
     )
     canonical = post.comment_page_url(comment_page)
@@ -64,11 +67,34 @@ def post_detail(request, year, month, slug, comment_page=1):
 
 def render_post(request, post, status=200, **comment_state):
     """The post page. The comments app calls this too, to show a form that needs another go
-    (`form`, a `rejection` message, `rejected_text`)."""
+    (`form`, a `rejection` message, `rejected_text`).
+
+    The page around the comment thread (the post, the site's header and menu, the blank
+    comment form) is the same for every reader without cookies until the content changes,
+    while the thread changes with every comment: for them it is rendered once and kept
+    (`_post_frame`), and a page view renders only the thread's few lines of template."""
     page_cache.depends_on(request, caching.CONTENT, caching.comments_of(post.pk))
     page_cache.expires_at(request, post.comments_close_at)
+    section = comment_section(request, post, **comment_state)
+    thread_part = render_to_string("comments/_thread.html", section)
+    if status == 200 and post.is_published and section["blank_form"]:
+        if page_cache.is_shared(request):
+            frame = _post_frame(request, post, section)
+            return HttpResponse(frame.before + thread_part + frame.after)
+    context = {**_post_context(post), **section, "thread_part": thread_part}
+    response = render(request, "blog/post_detail.html", context, status=status)
+    # A preview is its author's alone, a form sent back one reader's words: no copy in the
+    # page cache nor in any cache between.
+    if not post.is_published or context["form_sent_back"]:
+        add_never_cache_headers(response)
+    return response
+
+
+def _post_context(post):
+    """What the post page shows besides its comment section."""
+    prefetch_related_objects([post], *FILING)
     previous_post, next_post = _adjacent_posts(post) if post.is_published else (None, None)
-    context = {
+    return {
         "post": post,
         "previous_post": previous_post,
         "next_post": next_post,
@@ -76,14 +102,46 @@ def render_post(request, post, status=200, **comment_state):
             "donation-links", lambda: list(DonationLink.objects.active()),
             depends_on=[caching.CONTENT],
         ),  # fmt: skip
-        **comment_section(request, post, **comment_state),
     }
-    response = render(request, "blog/post_detail.html", context, status=status)
-    # A preview is its author's alone, a form sent back one reader's words: no copy in the
-    # page cache nor in any cache between.
-    if not post.is_published or context["form_sent_back"]:
-        add_never_cache_headers(response)
-    return response
+
+
+class PostFrame(NamedTuple):
+    """A post page's HTML before and after its comment thread, and when it stops being
+    right by itself (a timestamp, or None)."""
+
+    before: str
+    after: str
+    expires: float | None
+
+
+# Stands for the thread while a frame is rendered: random, so no post can contain it.
+_THREAD_MARK = mark_safe(f"<!--thread-{secrets.token_hex(16)}-->")
+
+
+def _post_frame(request, post, section):
+    """The PostFrame of `post`'s comment page `section` shows, for a reader without cookies:
+    rendered once, then kept until the content changes (a post, the site's title, ...), the
+    post's comments close, a scheduled post goes live (it may become the next post), or
+    BROADSHEET_PAGE_CACHE_SECONDS have passed, as for a whole page. The form in it carries
+    the form token of when it was rendered, as a cached page's does."""
+
+    def render_frame():
+        context = {**_post_context(post), **section, "thread_part": _THREAD_MARK}
+        page = render_to_string("blog/post_detail.html", context, request)
+        before, mark, after = page.partition(_THREAD_MARK)
+        if not mark:
+            raise ImproperlyConfigured("comments/_section.html must show {{ thread_part }}.")
+        ends = [moment for moment in (post.comments_close_at, Post.objects.next_scheduled_at())
+                if moment is not None]  # fmt: skip
+        return PostFrame(before, after, min(ends).timestamp() if ends else None)
+
+    name = page_cache.address_key("post-frame", request, request.path)
+    timeout = settings.BROADSHEET_PAGE_CACHE_SECONDS
+    frame = caching.get_or_set(name, render_frame, depends_on=[caching.CONTENT], timeout=timeout)
+    if frame.expires is not None and timezone.now().timestamp() >= frame.expires:
+        frame = render_frame()
+        caching.set_value(caching.key_for(name, [caching.CONTENT]), frame, timeout=timeout)
+    return frame
 
 
 class PostLink(NamedTuple):

@@ -149,6 +149,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
     if outline.page_count > 1:
         visible = visible.filter(pk__in=outline.ids_on_page(page))
     thread = build_thread(ThreadComment.rows(visible), numbers=outline.numbers)
+    blank_form = False
     if form is None:
         initial = remembered_commenter(request)
         if request.user.is_authenticated and "author_name" not in initial:
@@ -157,6 +158,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         reply_to = _reply_target(thread, request.GET.get("replytocom", ""), old_links=True)
         if reply_to:
             initial["parent"] = reply_to.pk
+        blank_form = not initial and not rejection and not rejected_text
         form = CommentForm(post, initial=initial, user=request.user)
     else:
         reply_to = _reply_target(thread, str(form.data.get("parent", "")))
@@ -180,6 +182,9 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         "rejection": rejection,
         "rejected_text": rejected_text,
         "form_sent_back": sent_back,
+        # Nothing of this reader's in the form (no words sent back, no saved name, not a
+        # reply): the section reads the same for every reader but for its thread.
+        "blank_form": blank_form,
     }
 
 
