@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ class CommentQuerySet(models.QuerySet):
                 comment.save()
         except IntegrityError:
             # Sent twice at once: the other request saved it first (the unique constraint).
-            earlier = self.filter(form_key=comment.form_key).first()
+            earlier = self.sent_with_form_key(comment.form_key)
             if earlier is None:
                 raise
             raise AlreadySent(earlier) from None
@@ -91,7 +92,20 @@ class CommentQuerySet(models.QuerySet):
             submission.form_nonce, submission.post, submission.author_name,
             submission.author_email, submission.body,
         )  # fmt: skip
-        return self.filter(form_key=key).first() if key else None
+        return self.sent_with_form_key(key) if key else None
+
+    def sent_with_form_key(self, key):
+        """The comment stored with `key` (Comment.form_key), or None.
+
+        The query repeats the unique index's own condition (a key is never empty) so that
+        PostgreSQL can use that partial index in a prepared statement's generic plan too:
+        without it, once PostgreSQL switched to a plan made for any key, every comment
+        posted scanned the whole table (7 ms with 6,000 comments, and growing). Written
+        out, not as a parameter: PostgreSQL matches an index's condition against the
+        query's text, not against the values it is given."""
+        form_key = f"{connection.ops.quote_name(Comment._meta.db_table)}.\"form_key\""
+        has_key = RawSQL(f"{form_key} <> ''", (), output_field=models.BooleanField())
+        return self.filter(has_key, form_key=key).first()
 
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)

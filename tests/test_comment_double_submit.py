@@ -2,6 +2,7 @@
 post arriving twice at once all land the reader on the one comment the form made. What
 counts is the form's one-time number and the words: new words are a new comment."""
 
+import re
 import threading
 
 import pytest
@@ -146,3 +147,34 @@ def test_identical_posts_arriving_at_the_same_moment_make_one_comment(make_post,
     assert [answer.status_code for answer in answers] == [302] * senders
     assert len({answer["Location"] for answer in answers}) == 1
     assert Comment.objects.filter(post=post).count() == 1
+
+
+def test_looking_for_a_form_sent_before_uses_its_index_in_any_plan_postgresql_makes(post):
+    """PostgreSQL prepares a statement it runs often (DATABASE_PREPARE_THRESHOLD) and may
+    then plan it once for any value. The lookup must still reach the partial unique index
+    on form_key, or every comment posted reads the whole table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    sent = []
+
+    def keep_query(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep_query):
+        assert Comment.objects.sent_with_form_key("a" * 64) is None
+    (sql, params), = sent
+    numbered = iter(range(1, len(params) + 1))
+    prepared = re.sub("%s", lambda _: f"${next(numbered)}", sql)
+    import psycopg
+
+    # Client-side binding: the $n above belong to the statement prepared, not to this one.
+    with psycopg.ClientCursor(connection.connection) as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        types = ", ".join(["text"] * len(params))
+        cursor.execute(f"PREPARE sent_before_check ({types}) AS {prepared}")
+        placeholders = ", ".join(["%s"] * len(params))
+        cursor.execute(f"EXPLAIN EXECUTE sent_before_check({placeholders})", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE sent_before_check")
+    assert "comment_form_sent_once" in plan
