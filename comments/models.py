@@ -85,6 +85,14 @@ class CommentQuerySet(models.QuerySet):
             raise AlreadySent(earlier) from None
         return comment
 
+    def next_id(self):
+        """The id the next comment takes, from the table's sequence (PostgreSQL only)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Comment._meta.db_table]
+            )
+            return cursor.fetchone()[0]
+
     def sent_before(self, submission):
         """The comment these same words, sent from this same form, made before (a double
         click, a reload), or None."""
@@ -424,8 +432,14 @@ class Comment(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html", "body_hash", "depth", "html"}
         created = self.pk is None
-        if created:
-            super().save(*args, **kwargs)  # the article carries the comment's id
+        # The article carries the comment's id. PostgreSQL gives it before the row is
+        # written, so a new comment is one write; SQLite only as it inserts the row, so
+        # the article follows in an update there.
+        if created and connection.vendor == "postgresql":
+            self.pk = Comment.objects.next_id()
+            kwargs["force_insert"] = True
+        elif created:
+            super().save(*args, **kwargs)
             kwargs = {"update_fields": ["html"], "using": kwargs.get("using")}
             args = ()
         self.html = render_article(self, self.post.author_id)
