@@ -35,17 +35,20 @@ preload_app = _env.bool("GUNICORN_PRELOAD", default=True)
 def when_ready(server):
     """In the master, after the preloaded application, before the first worker: what every
     worker would otherwise build on its first requests (the URL patterns, the page cache's
-    release fingerprint, the screening's model) is built once and inherited, so a worker
-    recycled after max_requests answers at once."""
+    release fingerprint, the screening's model, the validators, HTML cleaner and templates
+    of a comment) is built once and inherited, so a worker recycled after max_requests
+    answers at once."""
     if server.cfg.preload_app:
         from django.urls import get_resolver
 
         from blog.page_cache import warm_up as warm_up_page_cache
+        from comments.forms import warm_up as warm_up_comment_writing
         from comments.screening.pipeline import warm_up as warm_up_screening
 
         get_resolver().check()  # compiles every URL pattern
         warm_up_page_cache()
         warm_up_screening()
+        warm_up_comment_writing()
         # What the master built lives as long as the workers: out of the garbage collector's
         # sight, a worker's collections stop walking it (shorter pauses) and stop writing to
         # its pages (which stay shared with the master instead of being copied).
