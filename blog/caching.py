@@ -165,7 +165,18 @@ def key_for(name, depends_on=(), found_versions=None):
 
 
 def get_or_set(name, build, depends_on=(), timeout=DEFAULT_TIMEOUT, alias=None):
-    """The cached value of `name`, or `build()` (then cached) when missing or stale."""
+    """The cached value of `name`, or `build()` (then cached) when missing or stale.
+
+    One round trip when this process read `name` lately and its versions have not moved
+    since (the key it was read under is asked for with them), two otherwise."""
+    depends_on = list(depends_on)
+    known = _known_keys.get(name) if depends_on and alias is None else None
+    if known is not None:
+        keys = [known, *map(_version_key, depends_on)]
+        found = _call("get_many", keys, default=None) or {}
+        current = {dep: found.get(_version_key(dep)) for dep in depends_on}
+        if known in found and all(current.values()) and key_for(name, depends_on, current) == known:
+            return found[known]
     found_versions = versions(depends_on)
     if depends_on and not any(found_versions.values()):
         return build()  # the cache is down: never trust or write it
@@ -174,7 +185,18 @@ def get_or_set(name, build, depends_on=(), timeout=DEFAULT_TIMEOUT, alias=None):
     if value is _MISSING:
         value = build()
         set_value(key, value, timeout=timeout, alias=alias)
+    if depends_on and alias is None:
+        if len(_known_keys) >= MOST_KNOWN_KEYS:
+            _known_keys.clear()
+        _known_keys[name] = key
     return value
+
+
+# The key each name's value was last read or stored under in this process: only names and
+# version numbers, never a value, so it cannot make anything stale. Bounded: one entry per
+# name (a post's previous and next links are one name per post).
+_known_keys = {}
+MOST_KNOWN_KEYS = 10_000
 
 
 def get(key, default=None, alias=None):
