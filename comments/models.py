@@ -95,12 +95,10 @@ class CommentQuerySet(models.QuerySet):
 
     def sent_before(self, submission):
         """The comment these same words, sent from this same form, made before (a double
-        click, a reload), or None."""
-        key = _form_key(
-            submission.form_nonce, submission.post, submission.author_name,
-            submission.author_email, submission.body,
-        )  # fmt: skip
-        return self.sent_with_form_key(key) if key else None
+        click, a reload), or None. Asked with the screening's other questions about the
+        stored comments (Submission.stored): no query of its own unless there is one."""
+        earlier = submission.stored.sent_before
+        return self.select_related("post").filter(pk=earlier).first() if earlier else None
 
     def sent_with_form_key(self, key):
         """The comment stored with `key` (Comment.form_key), or None.
@@ -608,6 +606,14 @@ class Comment(models.Model):
             for field in ("status", "status_changed_by_id", "status_changed_at", "html",
                           "trained_as", "announced"):  # fmt: skip
                 setattr(self, field, getattr(moved[0], field))
+
+
+def form_key_of(submission):
+    """The Comment.form_key the comment `submission` makes will have."""
+    return _form_key(
+        submission.form_nonce, submission.post, submission.author_name,
+        submission.author_email, submission.body,
+    )  # fmt: skip
 
 
 def _form_key(form_nonce, post, author_name, author_email, body):

@@ -44,7 +44,9 @@ FORGED_MESSAGE = (
 @require_POST
 def post_comment(request, post_id):
     """Validate → screen → save → notify, then redirect back to the post."""
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    # Not the Markdown source nor the search document: a comment needs neither.
+    post = get_object_or_404(Post.objects.published().defer("body", "search_document"),
+                             pk=post_id)  # fmt: skip
     form = CommentForm(post, request.POST, user=request.user)
     if not _sent_from_this_site(request):
         return render_post(request, post, form=form, status=403, rejection=FORGED_MESSAGE)

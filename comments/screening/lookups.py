@@ -1,7 +1,8 @@
 """What the stored comments say about a new one, looked up once per submission.
 
-The duplicate, history and surge checks and the held-comment message all ask the comment
-table about the same writer, text and links; one query answers them all (the columns it
+The comment view (was this form sent before?), the duplicate, history and surge checks and
+the held-comment message all ask the comment table about the same writer, text, form and
+links; one query answers them all (the columns it
 reads are stored at write time and indexed: the lowercase email, the IP address, the body
 hash, and the link domains in their own table). `Submission.stored` runs it on first use.
 """
@@ -39,6 +40,7 @@ class Stored:
     ip_spam: bool  # a comment from this IP address is in the spam folder
     same_text: bool  # ... with this very text (a campaign), if it is long enough to tell
     spam_domain: str | None  # a domain it links to that a comment marked spam linked to
+    sent_before: int | None  # the comment these words made when this form was sent before
 
 
 def stored_history(submission):
@@ -49,7 +51,7 @@ def stored_history(submission):
     folder costs no more than one with ten, whose rows, spread over the table, each cost a
     page read. The post is only a filter (on a post with a hundred thousand comments,
     SQLite would otherwise read them all)."""
-    from comments.models import Comment, LinkedDomain
+    from comments.models import Comment, LinkedDomain, form_key_of
 
     table = connection.ops.quote_name(Comment._meta.db_table)
     domains_table = connection.ops.quote_name(LinkedDomain._meta.db_table)
@@ -92,7 +94,8 @@ def stored_history(submission):
             ) AS marked),
             EXISTS (SELECT 1 FROM {table} WHERE ip_address = %s AND status = %s),
             %s AND EXISTS (SELECT 1 FROM {table} WHERE body_hash = %s AND status = %s),
-            {spam_domain}
+            {spam_domain},
+            (SELECT id FROM {table} WHERE form_key = %s AND form_key <> '')
     """
     # An empty email or a missing IP address matches nothing: "" and NULL are no writer.
     email_or_none = email or None
@@ -104,10 +107,12 @@ def stored_history(submission):
         ip, status.SPAM,
         campaign, hashed, status.SPAM,
         *domain_params,
+        form_key_of(submission) or None,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        duplicate, approved, approved_since, spam, ip_spam, same_text, domain = cursor.fetchone()
+        (duplicate, approved, approved_since, spam, ip_spam, same_text, domain,
+         sent_before) = cursor.fetchone()  # fmt: skip
     return Stored(
         duplicate=bool(duplicate),
         approved_ever=bool(approved),
@@ -116,5 +121,6 @@ def stored_history(submission):
         ip_spam=bool(ip_spam),
         same_text=bool(same_text),
         spam_domain=domain,
+        sent_before=sent_before,
     )
 

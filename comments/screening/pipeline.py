@@ -56,7 +56,6 @@ def warm_up():
 def screen(submission):
     """Judge a new comment and return a Verdict. Nothing is saved here; the verdict is
     counted for surge mode (comments/screening/surge.py)."""
-    submission.forget_lookups()
     verdict = _screen(submission)
     surge.record(verdict.action)
     return verdict

@@ -30,10 +30,6 @@ class Submission:
 
         return stored_history(self)
 
-    def forget_lookups(self):
-        """Look the stored comments up again on next use: a screening starts afresh."""
-        self.__dict__.pop("stored", None)
-
     @property
     def form_nonce(self):
         """The form's one-time number, from its signed token ("" without one)."""
