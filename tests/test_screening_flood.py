@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import caches
 
+from blog import caching
 from comments.screening import screen
 from comments.screening.checks.flood import FLOOD_MESSAGE
 from comments.screening.submission import Action
@@ -83,3 +84,36 @@ def test_flood_limit_holds_across_two_cache_clients(make_post, settings):
 
     caches["worker_a"].clear()
     assert actions == [Action.HOLD, Action.HOLD, Action.REJECT, Action.REJECT]
+
+
+@pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+def test_a_count_on_redis_is_one_round_trip_and_never_outlives_its_window(settings, monkeypatch):
+    settings.CACHES = {
+        **settings.CACHES,
+        "counting": {"BACKEND": "blog.cache_backends.RedisCache", "LOCATION": REDIS_URL,
+                     "KEY_PREFIX": "count-test"},
+    }  # fmt: skip
+    cache = caches["counting"]
+    cache.clear()
+    client = cache._cache.get_client(write=True)
+    key = cache.make_and_validate_key("flood:ip:198.51.100.7")
+    connection_class = client.connection_pool.connection_class
+    send = connection_class.send_packed_command
+    sent = []
+
+    def send_counted(connection, command, *args, **kwargs):
+        if key.encode() in b"".join(command if isinstance(command, list) else [command]):
+            sent.append(command)
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(connection_class, "send_packed_command", send_counted)
+    counts = [caching.count("flood:ip:198.51.100.7", 60, alias="counting") for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    assert len(sent) == 3  # the pipeline goes as one
+    assert 0 < client.ttl(key) <= 60
+    # A counter left without an expiry (its window ended between SET and INCR) gets one.
+    client.persist(key)
+    assert caching.count("flood:ip:198.51.100.7", 60, alias="counting") == 4
+    assert 0 < client.ttl(key) <= 60
+    cache.clear()

@@ -36,20 +36,6 @@ def _alias():
     return settings.BROADSHEET_SCREENING_CACHE
 
 
-def _count(key, timeout):
-    """Add one to a counter in the shared cache (nothing if it is down)."""
-    try:
-        if caching.incr(key, alias=_alias()) is not None:
-            return
-    except ValueError:  # not there yet
-        pass
-    if not caching.add(key, 1, timeout=timeout, alias=_alias()):
-        try:
-            caching.incr(key, alias=_alias())
-        except ValueError:
-            pass
-
-
 def record(action):
     """Count one verdict, and look at the counts at most once every ten seconds: start a
     surge when the flagged verdicts jump, end it when the wave is long over."""
@@ -58,7 +44,7 @@ def record(action):
     now = _now()
     window = settings.BROADSHEET_SURGE_WINDOW_MINUTES
     if str(action) in FLAGGED:
-        _count(f"surge:flagged:{int(now // 60)}", timeout=2 * window * 60)
+        caching.count(f"surge:flagged:{int(now // 60)}", 2 * window * 60, alias=_alias())
     slot = int(now // 10)
     if caching.get(CHECKED, alias=_alias()) == slot:
         return

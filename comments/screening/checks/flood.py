@@ -46,14 +46,7 @@ class Flood:
 
 def _count_shared(key):
     """This attempt's number in the window, counted in the shared cache; None if it is down."""
-    alias = settings.BROADSHEET_SCREENING_CACHE
-    if caching.add(key, 0, timeout=WINDOW_SECONDS, alias=alias) is None:
-        return None
-    try:
-        return caching.incr(key, alias=alias)  # None if the cache failed in between
-    except ValueError:  # the window expired between add and incr
-        caching.set_value(key, 1, timeout=WINDOW_SECONDS, alias=alias)
-        return 1
+    return caching.count(key, WINDOW_SECONDS, alias=settings.BROADSHEET_SCREENING_CACHE)
 
 
 _local_windows = {}
