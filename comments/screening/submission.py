@@ -30,6 +30,14 @@ class Submission:
 
         return stored_history(self)
 
+    @cached_property
+    def surge(self):
+        """The surge under way as this comment is screened (surge.in_force), read once for
+        the checks that tighten during one."""
+        from comments.screening import surge
+
+        return surge.in_force()
+
     @property
     def form_nonce(self):
         """The form's one-time number, from its signed token ("" without one)."""

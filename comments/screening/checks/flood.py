@@ -4,7 +4,6 @@ import time
 from django.conf import settings
 
 from blog import caching
-from comments.screening import surge
 from comments.screening.submission import Action, Signal
 
 FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
@@ -23,7 +22,7 @@ class Flood:
         limit = settings.BROADSHEET_SCREENING_FLOOD_PER_MINUTE
         if not limit:
             return None
-        if surge.in_force():
+        if submission.surge:
             limit = min(limit, settings.BROADSHEET_SURGE_FLOOD_PER_MINUTE)
         keys = []
         if submission.ip_address:

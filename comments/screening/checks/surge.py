@@ -1,4 +1,3 @@
-from comments.screening import surge
 from comments.screening.submission import Action, Signal
 from comments.screening.text import link_domains
 
@@ -10,7 +9,7 @@ class Surge:
     comment with any link, is held for a moderator, whatever the other checks say."""
 
     def __call__(self, submission):
-        if not surge.in_force():
+        if not submission.surge:
             return None
         if link_domains(submission):
             why = "a link during a surge"
