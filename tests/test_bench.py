@@ -8,7 +8,7 @@ from django.core.management import CommandError
 from django.db import connection
 
 from blog.bench import browser, database, dataset, report, wrk
-from blog.management.commands.bench import stored_once
+from blog.management.commands.bench import stored_once, uncached_renders
 from blog.models import Post
 from comments.models import Comment
 
@@ -138,6 +138,16 @@ def test_comment_form_is_read_as_a_browser_sends_it(small_blog, client):
     assert form.fields["body"] == form.fields["author_name"] == ""
     assert "remember" not in form.fields  # an unticked checkbox is not sent
     assert browser.read_form(page, "no-such-form") is None
+
+
+def test_uncached_renders_render_each_post_again_every_time(small_blog, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    renders = uncached_renders(small_blog)  # raises if a page came from the page cache
+
+    assert list(renders) == ["post, 3 comments", "post, 12 comments", "post, 40 comments"]
+    for timings in renders.values():
+        assert set(timings) == {"after a comment", "after a content change"}
+        assert all(ms > 0 for ms in timings.values())
 
 
 # The live server reads committed data. Serialized rollback, as in the browser tests, leaves

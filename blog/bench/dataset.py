@@ -52,6 +52,7 @@ class Blog:
     """Addresses of what was built."""
 
     post_urls: dict  # comment count -> the post's address
+    post_ids: dict  # comment count -> the post's id
     commented_post_id: int  # a post without comments, for the comment writers
     commented_post_url: str
 
@@ -88,6 +89,7 @@ def build(posts=1000, thread_sizes=THREAD_SIZES, seed=1):
     return Blog(
         post_urls={size: post.get_absolute_url()
                    for post, size in zip(threaded, thread_sizes, strict=True)},
+        post_ids={size: post.pk for post, size in zip(threaded, thread_sizes, strict=True)},
         commented_post_id=commented.pk,
         commented_post_url=commented.get_absolute_url(),
     )  # fmt: skip

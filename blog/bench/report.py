@@ -67,7 +67,7 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def figures(queries, writing, stored, workers_mb, load):
+def figures(queries, renders, writing, stored, workers_mb, load):
     """The other figures, as the lines printed under the table and as a dict."""
     rate = len(writing.acknowledged) / writing.seconds if writing.seconds else 0.0
     comments = {
@@ -83,6 +83,9 @@ def figures(queries, writing, stored, workers_mb, load):
     lines = [
         "Queries per page (one uncached view): "
         + ", ".join(f"{page} {count}" for page, count in queries.items()),
+        "Uncached render, median ms (after a comment / after a content change): "
+        + ", ".join(f"{page} {ms['after a comment']:.1f} / {ms['after a content change']:.1f}"
+                    for page, ms in renders.items()),  # fmt: skip
         f"Comments through the form: {comments['per_second']:.1f} comments/s "
         f"({comments['acknowledged']} acknowledged in {writing.seconds:.1f} s; "
         f"POST p50 {comments['post_p50_ms']:.0f} ms, p99 {comments['post_p99_ms']:.0f} ms; "
@@ -100,6 +103,7 @@ def figures(queries, writing, stored, workers_mb, load):
     ]
     return lines, {
         "queries_per_page": queries,
+        "uncached_render_ms": renders,
         "comments": comments,
         "worker_rss_mb": [round(rss, 1) for rss, _ in workers_mb],
         "worker_unique_mb": [None if own is None else round(own, 1) for _, own in workers_mb],

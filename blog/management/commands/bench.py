@@ -16,6 +16,7 @@ import os
 import random
 import secrets
 import shutil
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -32,6 +33,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from whitenoise.compress import Compressor
 
+from blog import caching, page_cache
 from blog.bench import browser, database, dataset, report, wrk
 from blog.bench.server import Gunicorn, free_port, memory_mb
 from comments.models import Comment
@@ -124,6 +126,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         cache.clear()
         queries, post_14 = render_pages(blog.pages, ceiling_of=blog.post_urls[14])
+        self.log("Timing uncached renders of the posts…")
+        renders = uncached_renders(blog)
         write_ceiling(settings.STATIC_ROOT / CEILING_FILE, post_14)
         cache.clear()
 
@@ -141,7 +145,7 @@ class Command(BaseCommand):
             server.stop()
         stored = stored_once(writing.acknowledged, blog.commented_post_id)
         load = (self.load_at_start, os.getloadavg()[0])
-        lines, extra = report.figures(queries, writing, stored, workers_mb, load)
+        lines, extra = report.figures(queries, renders, writing, stored, workers_mb, load)
         return rows, {"lines": lines, **extra}
 
     def production_env(self, workdir):
@@ -274,6 +278,33 @@ def render_pages(pages, ceiling_of):
         if path == ceiling_of:
             content = response.content
     return queries, content
+
+
+RENDERS = 20
+
+
+def uncached_renders(blog):
+    """The server time of each post's page when the page cache has no copy, in this process
+    (as a gunicorn worker renders it, compressing and storing it included): the median of
+    RENDERS misses after a new comment (the thread changed), and after a change to the
+    content (the post or the site: everything around the thread is rendered too)."""
+    renders = {}
+    for count, post_id in blog.post_ids.items():
+        timings = {"after a comment": [], "after a content change": []}
+        for kind, names in (("after a comment", [caching.comments_of(post_id)]),
+                            ("after a content change",
+                             [caching.comments_of(post_id), caching.CONTENT])):  # fmt: skip
+            for _ in range(RENDERS):
+                caching.bump(*names)
+                started = time.perf_counter()
+                response = Client().get(blog.post_urls[count], HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING)
+                timings[kind].append((time.perf_counter() - started) * 1000)
+                if response.get(page_cache.STATUS_HEADER) != "miss":
+                    raise CommandError(f"{blog.post_urls[count]} was not rendered again.")
+        renders[f"post, {count:,} comments"] = {
+            kind: round(statistics.median(ms), 1) for kind, ms in timings.items()
+        }
+    return renders
 
 
 def write_ceiling(path, content):
