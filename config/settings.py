@@ -14,6 +14,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.database import database_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -113,27 +115,13 @@ TEMPLATES = [
 
 # SQLite in the project folder by default; production points this at PostgreSQL, e.g.
 # DATABASE_URL=postgres://user:password@host:5432/broadsheet (psycopg 3 is the driver).
+# CONN_MAX_AGE (default 60 seconds), DATABASE_CONNECT_TIMEOUT and DATABASE_PREPARE_THRESHOLD
+# are read in config/database.py, which the benchmark shares.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database_settings(
+        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    ),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    # Seconds to wait for PostgreSQL to accept a connection (2 at least, libpq's floor): an
-    # unreachable database costs a reader that long before the 503 page (blog/outage.py).
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
-    )
-    # Server-side parameters, and statements prepared once a connection has run them
-    # DATABASE_PREPARE_THRESHOLD times: the queries every page view and every comment repeat
-    # are planned once per connection, not per run (`make bench-screening`: the stored
-    # lookups' query 0.77 → 0.39 ms, p50 3.9 → 2.7 ms). Django leaves preparing off for
-    # the sake of poolers that lose prepared statements between transactions (PgBouncer in
-    # transaction mode before 1.21): behind one of those, set DATABASE_PREPARE_THRESHOLD=0.
-    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-    _prepare_threshold = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", _prepare_threshold or None)
 
 # Local memory by default. In production use Redis (CACHE_URL=redis://127.0.0.1:6379/1) so
 # rate limits and cached pages hold across gunicorn workers and nodes.

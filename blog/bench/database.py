@@ -15,6 +15,8 @@ from django.core.management import CommandError
 from django.db import connections
 from psycopg import sql
 
+from config.database import database_settings
+
 DEFAULT_NAME = "broadsheet_bench"
 LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432/"
 POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql", "postgis")
@@ -80,12 +82,13 @@ def _name(url):
 
 @contextmanager
 def used_by_this_process(url):
-    """Point this process's default database at `url` for the duration.
+    """Point this process's default database at `url` for the duration, with the
+    connection settings the workers have (kept open, statements prepared).
 
     The command runs under the developer's settings; Django has no public switch for the
     database of a running process, so this replaces the default alias's settings and drops
     its connection, as Django's test runner does when it moves to the test database."""
-    config = connections.configure_settings({"default": environ.Env.db_url_config(url)})
+    config = connections.configure_settings({"default": database_settings(url)})
     original = connections.settings["default"]
     _replace_default(config["default"])
     try:
