@@ -244,8 +244,13 @@ class Post(ShownToReaders):
     def comment_page_url(self, number):
         """Page `number` of the post's comments (WordPress's /comment-page-N/); the post's
         own address is the first."""
+        return self.comment_page_urls(number, number)[0][1]
+
+    def comment_page_urls(self, first, last):
+        """(number, address) of comment pages `first` to `last`: the post's address is
+        worked out once, however many pages (a 5,000-comment thread has a hundred)."""
         url = self.get_absolute_url()
-        return url if number == 1 else f"{url}comment-page-{number}/"
+        return [(n, url if n == 1 else f"{url}comment-page-{n}/") for n in range(first, last + 1)]
 
     def refresh_search_document(self):
         """Store this post's search document again: after its tags were set (the admin,

@@ -76,7 +76,8 @@ def render_post(request, post, status=200, **comment_state):
     page_cache.depends_on(request, caching.CONTENT, caching.comments_of(post.pk))
     page_cache.expires_at(request, post.comments_close_at)
     section = comment_section(request, post, **comment_state)
-    thread_part = render_to_string("comments/_thread.html", section)
+    pages_nav = render_to_string("comments/_pages.html", section)
+    thread_part = render_to_string("comments/_thread.html", {**section, "pages_nav": pages_nav})
     if status == 200 and post.is_published and section["blank_form"]:
         if page_cache.is_shared(request):
             frame = _post_frame(request, post, section)

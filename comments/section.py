@@ -170,9 +170,7 @@ def comment_section(request, post, form=None, rejection="", rejected_text="", pa
         "thread": thread,
         "thread_html": thread.html(post, post.accepts_comments),
         "comment_page": page,
-        "comment_pages": [
-            (number, post.comment_page_url(number)) for number in range(1, outline.page_count + 1)
-        ]
+        "comment_pages": post.comment_page_urls(1, outline.page_count)
         if outline.page_count > 1
         else [],
         "comment_form": form,
