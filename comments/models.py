@@ -110,7 +110,7 @@ class CommentQuerySet(models.QuerySet):
         out, not as a parameter: PostgreSQL matches an index's condition against the
         query's text, not against the values it is given."""
         form_key = f"{connection.ops.quote_name(Comment._meta.db_table)}.\"form_key\""
-        has_key = RawSQL(f"{form_key} <> ''", (), output_field=models.BooleanField())
+        has_key = RawSQL(f"NOT ({form_key} = '')", (), output_field=models.BooleanField())
         return self.filter(has_key, form_key=key).first()
 
     def approved(self):

@@ -95,7 +95,7 @@ def stored_history(submission):
             EXISTS (SELECT 1 FROM {table} WHERE ip_address = %s AND status = %s),
             %s AND EXISTS (SELECT 1 FROM {table} WHERE body_hash = %s AND status = %s),
             {spam_domain},
-            (SELECT id FROM {table} WHERE form_key = %s AND form_key <> '')
+            (SELECT id FROM {table} WHERE form_key = %s AND NOT (form_key = ''))
     """
     # An empty email or a missing IP address matches nothing: "" and NULL are no writer.
     email_or_none = email or None
