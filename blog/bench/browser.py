@@ -124,9 +124,18 @@ class _FormReader(HTMLParser):
 
 
 def read_form(html, form_id):
-    """The form `form_id` on a page, or None when the page has none."""
+    """The form `form_id` on a page, or None when the page has none.
+
+    Only the form's own markup is parsed (forms do not nest): the readers' browsers run on
+    the machine they measure, and parsing the whole of a 14 KB page took a tenth of the
+    CPU a comment cost."""
+    mark = html.find(f'id="{form_id}"')
+    start = html.rfind("<form", 0, mark)
+    if mark < 0 or start < 0:
+        return None
+    end = html.find("</form>", mark)
     reader = _FormReader(form_id)
-    reader.feed(html)
+    reader.feed(html[start : end + len("</form>")] if end >= 0 else html[start:])
     if not reader.found:
         return None
     # A browser drops the newline that directly follows <textarea>.
