@@ -23,6 +23,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -164,22 +165,35 @@ def key_for(name, depends_on=(), found_versions=None):
     return f"{name}@{suffix}" if depends_on else name
 
 
-def get_or_set(name, build, depends_on=(), timeout=DEFAULT_TIMEOUT, alias=None):
+def get_or_set(name, build, depends_on=(), timeout=DEFAULT_TIMEOUT, alias=None, ends=None):
     """The cached value of `name`, or `build()` (then cached) when missing or stale.
+
+    `ends(value)` says when a value stops being right by itself (a datetime, or None: when
+    its dependencies change): from then it is built again (a scheduled post goes live).
 
     One round trip when this process read `name` lately and its versions have not moved
     since (the key it was read under is asked for with them), two otherwise."""
-    depends_on = list(depends_on)
+    value, key = _cached(name, build, list(depends_on), timeout, alias)
+    if ends is not None and key is not None:
+        moment = ends(value)
+        if moment is not None and timezone.now() >= moment:
+            value = build()
+            set_value(key, value, timeout=timeout, alias=alias)
+    return value
+
+
+def _cached(name, build, depends_on, timeout, alias):
+    """(value, the key it is cached under), or (built value, None) with the cache down."""
     known = _known_keys.get(name) if depends_on and alias is None else None
     if known is not None:
         keys = [known, *map(_version_key, depends_on)]
         found = _call("get_many", keys, default=None) or {}
         current = {dep: found.get(_version_key(dep)) for dep in depends_on}
         if known in found and all(current.values()) and key_for(name, depends_on, current) == known:
-            return found[known]
+            return found[known], known
     found_versions = versions(depends_on)
     if depends_on and not any(found_versions.values()):
-        return build()  # the cache is down: never trust or write it
+        return build(), None  # the cache is down: never trust or write it
     key = key_for(name, depends_on, found_versions)
     value = _call("get", key, _MISSING, default=_MISSING, alias=alias)
     if value is _MISSING:
@@ -189,7 +203,7 @@ def get_or_set(name, build, depends_on=(), timeout=DEFAULT_TIMEOUT, alias=None):
         if len(_known_keys) >= MOST_KNOWN_KEYS:
             _known_keys.clear()
         _known_keys[name] = key
-    return value
+    return value, key
 
 
 # The key each name's value was last read or stored under in this process: only names and

@@ -114,17 +114,14 @@ class PostQuerySet(ShownToReadersQuerySet):
     def next_scheduled_at(self):
         """When the next scheduled post goes live (None if none is waiting): every page may
         change then. Cached until the posts change, or that moment passes."""
-        now = timezone.now()
 
         def read():
             found = self.scheduled().order_by("publish_at")
             return found.values_list("publish_at", flat=True).first()
 
-        moment = caching.get_or_set("next-scheduled", read, depends_on=[caching.CONTENT])
-        if moment is not None and moment <= now:
-            moment = read()
-            caching.set_value(caching.key_for("next-scheduled", [caching.CONTENT]), moment)
-        return moment
+        return caching.get_or_set(
+            "next-scheduled", read, depends_on=[caching.CONTENT], ends=lambda moment: moment
+        )
 
     def visible_to(self, user):
         """What `user` may open: published posts, plus drafts and scheduled posts for their

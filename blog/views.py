@@ -1,5 +1,5 @@
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from django.conf import settings
@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
@@ -108,11 +107,11 @@ def _post_context(post):
 
 class PostFrame(NamedTuple):
     """A post page's HTML before and after its comment thread, and when it stops being
-    right by itself (a timestamp, or None)."""
+    right by itself (a datetime, or None)."""
 
     before: str
     after: str
-    expires: float | None
+    expires: datetime | None
 
 
 # Stands for the thread while a frame is rendered: random, so no post can contain it.
@@ -134,15 +133,13 @@ def _post_frame(request, post, section):
             raise ImproperlyConfigured("comments/_section.html must show {{ thread_part }}.")
         ends = [moment for moment in (post.comments_close_at, Post.objects.next_scheduled_at())
                 if moment is not None]  # fmt: skip
-        return PostFrame(before, after, min(ends).timestamp() if ends else None)
+        return PostFrame(before, after, min(ends) if ends else None)
 
-    name = page_cache.address_key("post-frame", request, request.path)
-    timeout = settings.BROADSHEET_PAGE_CACHE_SECONDS
-    frame = caching.get_or_set(name, render_frame, depends_on=[caching.CONTENT], timeout=timeout)
-    if frame.expires is not None and timezone.now().timestamp() >= frame.expires:
-        frame = render_frame()
-        caching.set_value(caching.key_for(name, [caching.CONTENT]), frame, timeout=timeout)
-    return frame
+    return caching.get_or_set(
+        page_cache.address_key("post-frame", request, request.path), render_frame,
+        depends_on=[caching.CONTENT], timeout=settings.BROADSHEET_PAGE_CACHE_SECONDS,
+        ends=lambda frame: frame.expires,
+    )  # fmt: skip
 
 
 class PostLink(NamedTuple):
@@ -162,11 +159,8 @@ def _adjacent_posts(post):
         links = [PostLink(p.title, p.get_absolute_url()) if p else None for p in found]
         return links, Post.objects.next_scheduled_at()
 
-    key = f"adjacent-posts:{post.pk}"
-    links, valid_until = caching.get_or_set(key, read, depends_on=[caching.CONTENT])
-    if valid_until is not None and timezone.now() >= valid_until:
-        links, valid_until = read()
-        caching.set_value(caching.key_for(key, [caching.CONTENT]), (links, valid_until))
+    links, _ = caching.get_or_set(f"adjacent-posts:{post.pk}", read, depends_on=[caching.CONTENT],
+                                  ends=lambda value: value[1])  # fmt: skip
     return links
 
 
