@@ -194,6 +194,9 @@ class AnonymousPageCacheMiddleware:
         when this process knew which it would need."""
         if entry["expires"] is not None and timezone.now().timestamp() >= entry["expires"]:
             return False
+        # A shared copy ends by itself then; this process's own copy must not outlive it.
+        if time.time() - entry["last_modified"] >= settings.BROADSHEET_PAGE_CACHE_SECONDS:
+            return False
         stored = entry["versions"]
         if current is None or current.keys() != stored.keys():
             current = caching.versions(stored)
@@ -222,47 +225,43 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-class _RecentPages:
-    """The pages this process served last, up to MOST_BYTES of compressed pages: a hit on
-    one asks the shared cache only for its versions (a few bytes) instead of the whole page
-    again (145 KB for 500 comments). Fresh exactly when the shared copy would be: the same
-    versions, and no older than BROADSHEET_PAGE_CACHE_SECONDS."""
+class _LastUsed:
+    """Values this process used last, up to `most_bytes` of them by `size`: past it, the
+    least recently used go."""
 
-    MOST_BYTES = 8 * 1024 * 1024
-
-    def __init__(self):
-        self.pages = OrderedDict()
+    def __init__(self, most_bytes, size):
+        self.most_bytes, self.size_of = most_bytes, size
+        self.values = OrderedDict()
         self.size = 0
 
     def get(self, key):
-        entry = self.pages.get(key)
-        if entry is None:
-            return None
-        if time.time() - entry["last_modified"] >= settings.BROADSHEET_PAGE_CACHE_SECONDS:
-            self.forget(key)
-            return None
-        self.pages.move_to_end(key)
-        return entry
+        value = self.values.get(key)
+        if value is not None:
+            self.values.move_to_end(key)
+        return value
 
-    def keep(self, key, entry):
+    def keep(self, key, value):
         self.forget(key)
-        self.pages[key] = entry
-        self.size += len(entry["br"])
-        while self.size > self.MOST_BYTES:
-            _, oldest = self.pages.popitem(last=False)
-            self.size -= len(oldest["br"])
+        self.values[key] = value
+        self.size += self.size_of(value)
+        while self.size > self.most_bytes and len(self.values) > 1:
+            _, oldest = self.values.popitem(last=False)
+            self.size -= self.size_of(oldest)
 
     def forget(self, key):
-        entry = self.pages.pop(key, None)
-        if entry is not None:
-            self.size -= len(entry["br"])
+        value = self.values.pop(key, None)
+        if value is not None:
+            self.size -= self.size_of(value)
 
     def clear(self):
-        self.pages.clear()
+        self.values.clear()
         self.size = 0
 
 
-_recent = _RecentPages()
+# The pages this process served last: a hit on one asks the shared cache only for its
+# versions (a few bytes) instead of the whole page again (134 KB for 500 comments). Fresh
+# exactly when the shared copy would be (_is_fresh).
+_recent = _LastUsed(8 * 1024 * 1024, size=lambda entry: len(entry["br"]))
 
 
 def _accepted_encodings(request):
@@ -284,40 +283,21 @@ def _encoded(entry, accepted):
     if "br" in accepted:
         return "br", entry["br"]
     if "gzip" in accepted:
-        return "gzip", _gzip_copies.of(entry)
+        return "gzip", _gzipped(entry)
     return "", brotli.decompress(entry["br"])
 
 
-class _GzipCopies:
-    """gzip copies of stored pages, for the few readers who take no brotli, made on their
-    first request and kept by ETag (a page's copy is never stale) up to MOST_BYTES."""
+# gzip copies of stored pages, for the few readers who take no brotli, made on their first
+# request and kept by ETag (a page's copy is never stale).
+_gzip_copies = _LastUsed(2 * 1024 * 1024, size=len)
 
-    MOST_BYTES = 2 * 1024 * 1024
 
-    def __init__(self):
-        self.copies = OrderedDict()
-        self.size = 0
-
-    def of(self, entry):
-        etag = entry["etag"]
-        copy = self.copies.get(etag)
-        if copy is not None:
-            self.copies.move_to_end(etag)
-            return copy
+def _gzipped(entry):
+    copy = _gzip_copies.get(entry["etag"])
+    if copy is None:
         copy = gzip.compress(brotli.decompress(entry["br"]), compresslevel=GZIP_LEVEL, mtime=0)
-        self.copies[etag] = copy
-        self.size += len(copy)
-        while self.size > self.MOST_BYTES and len(self.copies) > 1:
-            _, oldest = self.copies.popitem(last=False)
-            self.size -= len(oldest)
-        return copy
-
-    def clear(self):
-        self.copies.clear()
-        self.size = 0
-
-
-_gzip_copies = _GzipCopies()
+        _gzip_copies.keep(entry["etag"], copy)
+    return copy
 
 
 # Which versions each stored page depends on, as this process last saw it (a page's kind of
